@@ -1,0 +1,4 @@
+import { defineConfig } from "vitest/config";
+import { defineStreambedConfig } from "@streambed/vitest-config";
+
+export default defineConfig(defineStreambedConfig("db"));
