@@ -1,4 +1,4 @@
-import { defineConfig } from "vitest/config";
 import { defineStreambedConfig } from "@streambed/vitest-config";
+import { defineConfig } from "vitest/config";
 
 export default defineConfig(defineStreambedConfig("protocol"));

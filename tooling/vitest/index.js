@@ -1,7 +1,8 @@
 // Shared vitest settings: workspace packages resolve to their TypeScript sources, and every run
 // also writes a JSON report under <repo>/.test-results so that .ci/run can total the whole run.
-import { fileURLToPath } from "node:url";
+
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -14,7 +15,10 @@ export function defineStreambedConfig(packageName, test = {}) {
     resolve: { conditions: ["source"] },
     ssr: { resolve: { conditions: ["source"], externalConditions: ["source"] } },
     test: {
-      reporters: ["default", ["json", { outputFile: path.join(repoRoot, ".test-results", `${packageName}.json`) }]],
+      reporters: [
+        "default",
+        ["json", { outputFile: path.join(repoRoot, ".test-results", `${packageName}.json`) }],
+      ],
       include: ["test/**/*.test.ts"],
       ...test,
     },

@@ -115,7 +115,7 @@ export function encodeResponse<K extends ApiKeyNumber>(
   apiKey: K,
   apiVersion: number,
   correlationId: number,
-  body: Partial<ResponseOf<K>>,
+  body: object,
 ): Buffer[] {
   const writer = new Writer();
   const header: ResponseHeader = { correlationId };

@@ -19,6 +19,8 @@ export const BatchHeaderOffsets = {
   recordsCount: 57, // int32
 } as const;
 
+/** The magic byte of record batch format v2, the only one Streambed reads or writes. */
+export const RECORD_BATCH_MAGIC = 2;
 /** Size of the v2 batch header; the records start here. */
 export const BATCH_HEADER_SIZE = 61;
 /** Bytes before batchLength's payload: baseOffset + batchLength. */
@@ -34,6 +36,12 @@ export const enum CompressionType {
   Zstd = 4,
 }
 
+/** Which timestamp the records carry: the producer's (CreateTime) or the broker's (LogAppendTime). */
+export const enum TimestampType {
+  CreateTime = 0,
+  LogAppendTime = 1,
+}
+
 export const BatchAttributes = {
   compressionMask: 0x07,
   timestampTypeLogAppend: 0x08,
@@ -41,6 +49,25 @@ export const BatchAttributes = {
   control: 0x20,
   deleteHorizon: 0x40,
 } as const;
+
+/** The attribute bits a writer chooses; deleteHorizon is left to compaction. */
+export interface BatchAttributeOptions {
+  compression?: CompressionType;
+  timestampType?: TimestampType;
+  transactional?: boolean;
+  control?: boolean;
+}
+
+/** Composes the int16 attributes field of a batch header. */
+export function batchAttributes(options: BatchAttributeOptions): number {
+  let attributes = (options.compression ?? CompressionType.None) & BatchAttributes.compressionMask;
+  if (options.timestampType === TimestampType.LogAppendTime) {
+    attributes |= BatchAttributes.timestampTypeLogAppend;
+  }
+  if (options.transactional) attributes |= BatchAttributes.transactional;
+  if (options.control) attributes |= BatchAttributes.control;
+  return attributes;
+}
 
 export interface BatchHeader {
   baseOffset: bigint;
@@ -102,7 +129,7 @@ export function isLogAppendTime(attributes: number): boolean {
 /**
  * Assigns the broker-owned header fields in place. Base offset and leader epoch sit outside the
  * CRC, so they never force a CRC update; log-append time changes attributes and max timestamp,
- * which are covered, so the caller passes `recomputeCrc` in that case.
+ * which are covered, so a caller that stamps it must rewrite the CRC afterwards (writeBatchCrc).
  */
 export function assignBatchOffsets(
   buffer: Buffer,

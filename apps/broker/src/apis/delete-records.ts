@@ -1,0 +1,44 @@
+// DeleteRecords: moves partitions' log start offset forward (records before it become unreadable
+// and their storage reclaimable); offset -1 means the high watermark.
+import { ApiKey, ErrorCode, KafkaProtocolError } from "@streambed/protocol";
+import { defineApi } from "./handler.js";
+
+export const deleteRecordsApi = defineApi(
+  ApiKey.DeleteRecords,
+  { min: 0, max: 2 },
+  async (context, request) => {
+    const { broker } = context;
+    const topics = [];
+    for (const requested of request.topics) {
+      const topic = broker.topics.get(requested.name);
+      const partitions = [];
+      for (const partition of requested.partitions) {
+        if (!topic?.partitions[partition.partitionIndex]) {
+          partitions.push({
+            partitionIndex: partition.partitionIndex,
+            lowWatermark: -1n,
+            errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          });
+          continue;
+        }
+        try {
+          const lowWatermark = await broker.deleteRecords(topic, partition.partitionIndex, partition.offset);
+          partitions.push({
+            partitionIndex: partition.partitionIndex,
+            lowWatermark,
+            errorCode: ErrorCode.NONE,
+          });
+        } catch (error) {
+          if (!(error instanceof KafkaProtocolError)) throw error;
+          partitions.push({
+            partitionIndex: partition.partitionIndex,
+            lowWatermark: -1n,
+            errorCode: error.code,
+          });
+        }
+      }
+      topics.push({ name: requested.name, partitions });
+    }
+    return { throttleTimeMs: 0, topics };
+  },
+);

@@ -1,0 +1,29 @@
+// DescribeCluster: the cluster id, controller and brokers (the admin client's view of Metadata).
+import { ApiKey, ErrorCode } from "@streambed/protocol";
+import { defineApi } from "./handler.js";
+
+export const describeClusterApi = defineApi(
+  ApiKey.DescribeCluster,
+  { min: 0, max: 1 },
+  async (context, request) => {
+    const { broker } = context;
+    if (context.apiVersion >= 1 && request.endpointType !== 1) {
+      return {
+        errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE,
+        errorMessage: "Streambed brokers serve only the broker endpoint type",
+        endpointType: request.endpointType,
+        brokers: [],
+      };
+    }
+    const node = broker.advertisedNode();
+    return {
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+      endpointType: 1,
+      clusterId: broker.clusterId,
+      controllerId: broker.brokerId,
+      brokers: [{ brokerId: node.nodeId, host: node.host, port: node.port, rack: node.rack }],
+      clusterAuthorizedOperations: -2147483648,
+    };
+  },
+);

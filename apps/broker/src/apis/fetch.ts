@@ -1,0 +1,149 @@
+// Fetch: reads whole record batches from partition logs, long-polling until min bytes arrive or
+// max wait passes (woken by appends, never by polling). Fetch sessions are declined (session id 0),
+// so clients send full fetches, which Kafka allows.
+import { ApiKey, ErrorCode, type FetchRequestFetchPartition, KafkaProtocolError } from "@streambed/protocol";
+import type { IsolationLevel } from "../log/partition-log.js";
+import type { TopicState } from "../topics/topic-registry.js";
+import { defineApi } from "./handler.js";
+
+const READ_COMMITTED = 1;
+
+interface PartitionRead {
+  topic: TopicState | undefined;
+  request: FetchRequestFetchPartition;
+}
+
+function leaderEpochError(topic: TopicState, partition: number, currentLeaderEpoch: number): number {
+  const state = topic.partitions[partition];
+  if (!state) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+  if (currentLeaderEpoch === -1 || currentLeaderEpoch === state.leaderEpoch) return ErrorCode.NONE;
+  return currentLeaderEpoch > state.leaderEpoch
+    ? ErrorCode.UNKNOWN_LEADER_EPOCH
+    : ErrorCode.FENCED_LEADER_EPOCH;
+}
+
+export const fetchApi = defineApi(ApiKey.Fetch, { min: 4, max: 17 }, async (context, request) => {
+  const { broker, apiVersion } = context;
+  context.releaseConnection();
+  if (apiVersion >= 7 && request.sessionId !== 0) {
+    return { errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
+  }
+  const readCommitted = request.isolationLevel === READ_COMMITTED;
+  const byTopicId = apiVersion >= 13;
+  const reads: { name: string; topicId: string; partitions: PartitionRead[] }[] = request.topics.map(
+    (requested) => {
+      const topic = byTopicId ? broker.topics.getById(requested.topicId) : broker.topics.get(requested.topic);
+      return {
+        name: requested.topic,
+        topicId: requested.topicId,
+        partitions: requested.partitions.map((partition) => ({ topic, request: partition })),
+      };
+    },
+  );
+
+  const isolation: IsolationLevel = readCommitted ? "read_committed" : "read_uncommitted";
+  const collect = async () => {
+    let budget = request.maxBytes > 0 ? request.maxBytes : Number.MAX_SAFE_INTEGER;
+    let totalBytes = 0;
+    let anyError = false;
+    const responses = [];
+    for (const read of reads) {
+      const partitions = [];
+      for (const { topic, request: partition } of read.partitions) {
+        const base = { partitionIndex: partition.partition, preferredReadReplica: -1 };
+        const failure = (errorCode: number) => {
+          anyError = true;
+          return {
+            ...base,
+            errorCode,
+            highWatermark: -1n,
+            lastStableOffset: -1n,
+            logStartOffset: -1n,
+            records: null,
+          };
+        };
+        if (!topic) {
+          partitions.push(
+            failure(byTopicId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION),
+          );
+          continue;
+        }
+        const epochError = leaderEpochError(topic, partition.partition, partition.currentLeaderEpoch);
+        if (epochError !== ErrorCode.NONE) {
+          partitions.push(failure(epochError));
+          continue;
+        }
+        const log = broker.partition(topic, partition.partition);
+        try {
+          // KIP-74: the first non-empty partition returns at least one whole batch even beyond max bytes.
+          const result = await log.read(
+            Number(partition.fetchOffset),
+            Math.min(partition.partitionMaxBytes, budget),
+            {
+              isolation,
+              minOneBatch: totalBytes === 0,
+            },
+          );
+          totalBytes += result.sizeBytes;
+          budget = Math.max(0, budget - result.sizeBytes);
+          partitions.push({
+            ...base,
+            errorCode: ErrorCode.NONE,
+            highWatermark: BigInt(result.highWatermark),
+            lastStableOffset: BigInt(result.lastStableOffset),
+            logStartOffset: BigInt(result.logStartOffset),
+            abortedTransactions: readCommitted
+              ? result.abortedTransactions.map((aborted) => ({
+                  producerId: BigInt(aborted.producerId),
+                  firstOffset: BigInt(aborted.firstOffset),
+                }))
+              : null,
+            records:
+              result.batches.length === 0
+                ? null
+                : result.batches.length === 1
+                  ? result.batches[0]!
+                  : Buffer.concat(result.batches),
+          });
+        } catch (error) {
+          if (!(error instanceof KafkaProtocolError)) throw error;
+          const failed = failure(error.code);
+          partitions.push({
+            ...failed,
+            highWatermark: BigInt(log.highWatermark),
+            lastStableOffset: BigInt(log.lastStableOffset),
+            logStartOffset: BigInt(log.logStartOffset),
+          });
+        }
+      }
+      responses.push({ topic: read.name, topicId: read.topicId, partitions });
+    }
+    return { responses, totalBytes, anyError };
+  };
+
+  let result = await collect();
+  if (result.totalBytes < request.minBytes && request.maxWaitMs > 0 && !result.anyError) {
+    const waits = reads.flatMap((read) =>
+      read.partitions.flatMap(({ topic, request: partition }) =>
+        topic?.partitions[partition.partition]
+          ? [
+              {
+                log: broker.partition(topic, partition.partition),
+                offset: Number(partition.fetchOffset),
+                isolation: isolation as IsolationLevel,
+              },
+            ]
+          : [],
+      ),
+    );
+    const deadline = Date.now() + request.maxWaitMs;
+    while (result.totalBytes < request.minBytes && Date.now() < deadline) {
+      const appended = await broker.logs.waitForAnyData(waits, deadline - Date.now());
+      if (!appended) break;
+      result = await collect();
+      // later waits start past what was already returned
+      for (const wait of waits) wait.offset = Math.max(wait.offset, wait.log.readableEnd(isolation));
+    }
+  }
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
+});

@@ -1,0 +1,50 @@
+// FindCoordinator: which broker coordinates a consumer group or transactional id. One broker
+// coordinates everything for now; the shared-storage milestone places coordinators per broker.
+import { ApiKey, ErrorCode } from "@streambed/protocol";
+import { defineApi } from "./handler.js";
+
+const GROUP = 0;
+const TRANSACTION = 1;
+
+export const findCoordinatorApi = defineApi(
+  ApiKey.FindCoordinator,
+  { min: 0, max: 6 },
+  async (context, request) => {
+    const node = context.broker.advertisedNode();
+    const answer = (key: string) => {
+      if (request.keyType !== GROUP && request.keyType !== TRANSACTION) {
+        return {
+          key,
+          nodeId: -1,
+          host: "",
+          port: -1,
+          errorCode: ErrorCode.INVALID_REQUEST,
+          errorMessage: `unsupported key type ${request.keyType}`,
+        };
+      }
+      if (key.length === 0 && request.keyType === GROUP) {
+        return {
+          key,
+          nodeId: -1,
+          host: "",
+          port: -1,
+          errorCode: ErrorCode.INVALID_GROUP_ID,
+          errorMessage: "the group id is empty",
+        };
+      }
+      return {
+        key,
+        nodeId: node.nodeId,
+        host: node.host,
+        port: node.port,
+        errorCode: ErrorCode.NONE,
+        errorMessage: null,
+      };
+    };
+    if (context.apiVersion < 4) {
+      const single = answer(request.key);
+      return { throttleTimeMs: 0, ...single };
+    }
+    return { throttleTimeMs: 0, coordinators: request.coordinatorKeys.map(answer) };
+  },
+);

@@ -1,0 +1,56 @@
+// Every Kafka API this broker serves, with the versions advertised in ApiVersions.
+
+import { alterConfigsApi } from "./alter-configs.js";
+import { apiVersionsApi } from "./api-versions.js";
+import { createPartitionsApi } from "./create-partitions.js";
+import { createTopicsApi } from "./create-topics.js";
+import { deleteGroupsApi } from "./delete-groups.js";
+import { deleteRecordsApi } from "./delete-records.js";
+import { deleteTopicsApi } from "./delete-topics.js";
+import { describeClusterApi } from "./describe-cluster.js";
+import { describeConfigsApi } from "./describe-configs.js";
+import { describeGroupsApi } from "./describe-groups.js";
+import { fetchApi } from "./fetch.js";
+import { findCoordinatorApi } from "./find-coordinator.js";
+import type { ApiRegistration } from "./handler.js";
+import { heartbeatApi } from "./heartbeat.js";
+import { incrementalAlterConfigsApi } from "./incremental-alter-configs.js";
+import { initProducerIdApi } from "./init-producer-id.js";
+import { joinGroupApi } from "./join-group.js";
+import { leaveGroupApi } from "./leave-group.js";
+import { listGroupsApi } from "./list-groups.js";
+import { listOffsetsApi } from "./list-offsets.js";
+import { metadataApi } from "./metadata.js";
+import { offsetCommitApi } from "./offset-commit.js";
+import { offsetDeleteApi } from "./offset-delete.js";
+import { offsetFetchApi } from "./offset-fetch.js";
+import { produceApi } from "./produce.js";
+import { syncGroupApi } from "./sync-group.js";
+
+export const apiRegistrations: readonly ApiRegistration[] = [
+  produceApi,
+  fetchApi,
+  listOffsetsApi,
+  metadataApi,
+  offsetCommitApi,
+  offsetFetchApi,
+  findCoordinatorApi,
+  joinGroupApi,
+  heartbeatApi,
+  leaveGroupApi,
+  syncGroupApi,
+  describeGroupsApi,
+  listGroupsApi,
+  apiVersionsApi,
+  createTopicsApi,
+  deleteTopicsApi,
+  deleteRecordsApi,
+  initProducerIdApi,
+  describeConfigsApi,
+  alterConfigsApi,
+  deleteGroupsApi,
+  createPartitionsApi,
+  incrementalAlterConfigsApi,
+  offsetDeleteApi,
+  describeClusterApi,
+] as ApiRegistration[];

@@ -1,0 +1,26 @@
+// JoinGroup: a member joins (or rejoins) a classic consumer group; the answer comes when the
+// rebalance completes, so the connection is released for the member's other requests meanwhile.
+import { ApiKey } from "@streambed/protocol";
+import { defineApi } from "./handler.js";
+
+export const joinGroupApi = defineApi(ApiKey.JoinGroup, { min: 0, max: 9 }, async (context, request) => {
+  context.releaseConnection();
+  const response = await context.broker.groups.joinGroup({
+    groupId: request.groupId,
+    sessionTimeoutMs: request.sessionTimeoutMs,
+    // v0 had no rebalance timeout: Kafka uses the session timeout
+    rebalanceTimeoutMs: context.apiVersion >= 1 ? request.rebalanceTimeoutMs : request.sessionTimeoutMs,
+    memberId: request.memberId,
+    groupInstanceId: request.groupInstanceId,
+    protocolType: request.protocolType,
+    protocols: request.protocols.map((protocol) => ({
+      name: protocol.name,
+      metadata: Buffer.from(protocol.metadata),
+    })),
+    clientId: context.header.clientId ?? "",
+    clientHost: `/${context.clientHost}`,
+    apiVersion: context.apiVersion,
+    reason: request.reason,
+  });
+  return { throttleTimeMs: 0, ...response, protocolName: response.protocolName };
+});

@@ -1,0 +1,101 @@
+// Metadata: brokers, the cluster id and controller, and each topic's partitions with leader and
+// leader epoch; auto-creates unknown topics when the broker and the request allow it.
+import {
+  ApiKey,
+  ErrorCode,
+  KafkaProtocolError,
+  type MetadataResponseMetadataResponseTopic,
+  ZERO_UUID,
+} from "@streambed/protocol";
+import type { TopicState } from "../topics/topic-registry.js";
+import { topicNameError } from "../topics/topic-registry.js";
+import { defineApi } from "./handler.js";
+
+/** Kafka's "no authorized operations were requested" marker. */
+const OPERATIONS_NOT_REQUESTED = -2147483648;
+
+export function describeTopic(topic: TopicState): MetadataResponseMetadataResponseTopic {
+  return {
+    errorCode: ErrorCode.NONE,
+    name: topic.name,
+    topicId: topic.topicId,
+    isInternal: topic.internal,
+    partitions: topic.partitions.map((partition) => ({
+      errorCode: ErrorCode.NONE,
+      partitionIndex: partition.index,
+      leaderId: partition.leaderId,
+      leaderEpoch: partition.leaderEpoch,
+      replicaNodes: [partition.leaderId],
+      isrNodes: [partition.leaderId],
+      offlineReplicas: [],
+    })),
+    topicAuthorizedOperations: OPERATIONS_NOT_REQUESTED,
+  };
+}
+
+function missingTopic(
+  name: string | null,
+  topicId: string,
+  errorCode: number,
+): MetadataResponseMetadataResponseTopic {
+  return {
+    errorCode,
+    name,
+    topicId,
+    isInternal: false,
+    partitions: [],
+    topicAuthorizedOperations: OPERATIONS_NOT_REQUESTED,
+  };
+}
+
+export const metadataApi = defineApi(ApiKey.Metadata, { min: 0, max: 12 }, async (context, request) => {
+  const { broker, apiVersion } = context;
+  // v0 asks for every topic with an empty list; v1+ with null
+  const allTopics = request.topics === null || (apiVersion === 0 && request.topics.length === 0);
+  const autoCreate = broker.config.autoCreateTopics && (apiVersion < 4 || request.allowAutoTopicCreation);
+  const topics: MetadataResponseMetadataResponseTopic[] = [];
+  if (allTopics) {
+    for (const topic of broker.topics.list()) topics.push(describeTopic(topic));
+  } else {
+    for (const requested of request.topics ?? []) {
+      if (requested.name === null) {
+        const topic = broker.topics.getById(requested.topicId);
+        topics.push(
+          topic ? describeTopic(topic) : missingTopic(null, requested.topicId, ErrorCode.UNKNOWN_TOPIC_ID),
+        );
+        continue;
+      }
+      const name = requested.name;
+      if (topicNameError(name)) {
+        topics.push(missingTopic(name, ZERO_UUID, ErrorCode.INVALID_TOPIC_EXCEPTION));
+        continue;
+      }
+      let topic = broker.topics.get(name);
+      if (!topic && autoCreate) {
+        try {
+          topic = await broker.topics.create({ name, partitions: -1, configs: new Map() });
+          context.log.info({ topic: name }, "auto-created topic");
+        } catch (error) {
+          if (!(error instanceof KafkaProtocolError)) throw error;
+          topic = broker.topics.get(name);
+          if (!topic) {
+            topics.push(missingTopic(name, ZERO_UUID, error.code));
+            continue;
+          }
+        }
+      }
+      topics.push(
+        topic ? describeTopic(topic) : missingTopic(name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION),
+      );
+    }
+  }
+  const node = broker.advertisedNode();
+  return {
+    throttleTimeMs: 0,
+    brokers: [{ nodeId: node.nodeId, host: node.host, port: node.port, rack: node.rack }],
+    clusterId: broker.clusterId,
+    controllerId: broker.brokerId,
+    topics,
+    clusterAuthorizedOperations: OPERATIONS_NOT_REQUESTED,
+  };
+});

@@ -1,0 +1,174 @@
+// Produce: validates each partition's record batch (CRC, magic, sizes, timestamps, idempotent
+// sequence) without decompressing it, appends it to the partition log in request order, and
+// answers after the write (acks=1), after the WAL fsync (acks=all), or not at all (acks=0).
+import { ApiKey, ErrorCode, errorName, KafkaProtocolError } from "@streambed/protocol";
+import { BATCH_HEADER_SIZE, batchSizeAt, validateBatchForAppend } from "@streambed/protocol/records";
+import type { Broker } from "../broker.js";
+import { topicConfigNumber, topicConfigString } from "../topics/topic-configs.js";
+import type { TopicState } from "../topics/topic-registry.js";
+import { defineApi, type RequestContext } from "./handler.js";
+
+interface PartitionOutcome {
+  index: number;
+  errorCode: number;
+  errorMessage: string | null;
+  baseOffset: bigint;
+  logAppendTimeMs: bigint;
+  logStartOffset: bigint;
+  /** Resolves when the append is as durable as the request's acks ask. */
+  done: Promise<void> | null;
+}
+
+function failed(index: number, errorCode: number, errorMessage?: string): PartitionOutcome {
+  return {
+    index,
+    errorCode,
+    errorMessage: errorMessage ?? null,
+    baseOffset: -1n,
+    logAppendTimeMs: -1n,
+    logStartOffset: -1n,
+    done: null,
+  };
+}
+
+/** Checks and appends one partition's records; synchronous up to the append so that pipelined requests keep their order. */
+function appendPartition(
+  context: RequestContext,
+  broker: Broker,
+  topic: TopicState,
+  index: number,
+  records: Buffer | null,
+  acks: number,
+): PartitionOutcome {
+  const partition = topic.partitions[index];
+  if (!partition)
+    return failed(
+      index,
+      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      `Partition ${index} of ${topic.name} does not exist`,
+    );
+  if (records === null || records.length === 0)
+    return failed(index, ErrorCode.INVALID_RECORD, "The request carries no record batch");
+  const validation = validateBatchForAppend(records, 0, records.length);
+  if (!validation.ok) return failed(index, validation.errorCode, validation.reason);
+  const header = validation.header;
+  const size = batchSizeAt(records, 0);
+  if (size !== records.length) {
+    return failed(
+      index,
+      ErrorCode.INVALID_RECORD,
+      "Produce requests must carry exactly one record batch per partition",
+    );
+  }
+  const maxMessageBytes = topicConfigNumber(topic, "max.message.bytes");
+  if (size > maxMessageBytes) {
+    return failed(
+      index,
+      ErrorCode.MESSAGE_TOO_LARGE,
+      `The batch is ${size} bytes, larger than max.message.bytes (${maxMessageBytes})`,
+    );
+  }
+  if (header.recordsCount === 0 || size < BATCH_HEADER_SIZE)
+    return failed(index, ErrorCode.INVALID_RECORD, "The record batch is empty");
+  if (acks !== -1 && header.producerId >= 0n && (header.attributes & 0x10) !== 0) {
+    return failed(index, ErrorCode.INVALID_REQUIRED_ACKS, "Transactional producers must use acks=all");
+  }
+  const now = BigInt(Date.now());
+  const logAppendTime = topicConfigString(topic, "message.timestamp.type") === "LogAppendTime";
+  if (!logAppendTime) {
+    const before = BigInt(topicConfigNumber(topic, "message.timestamp.before.max.ms"));
+    const after = BigInt(topicConfigNumber(topic, "message.timestamp.after.max.ms"));
+    if (
+      header.baseTimestamp >= 0n &&
+      (now - header.baseTimestamp > before || header.maxTimestamp - now > after)
+    ) {
+      return failed(
+        index,
+        ErrorCode.INVALID_TIMESTAMP,
+        "A record timestamp is outside the range the topic accepts",
+      );
+    }
+  }
+  // The request frame is reused by nobody, but the log keeps batches for a long time: copy once so
+  // the frame (which may hold other partitions) is not pinned in memory by the log cache.
+  const batch = Buffer.from(records);
+  try {
+    const result = broker.partition(topic, index).startAppend(batch, {
+      leaderEpoch: partition.leaderEpoch,
+      logAppendTimeMs: logAppendTime ? Number(now) : null,
+      origin: "client",
+    });
+    return {
+      index,
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+      baseOffset: BigInt(result.baseOffset),
+      logAppendTimeMs: BigInt(result.logAppendTime),
+      logStartOffset: BigInt(result.logStartOffset),
+      done: acks === -1 ? result.durable : result.written,
+    };
+  } catch (error) {
+    if (error instanceof KafkaProtocolError) {
+      context.log.debug({ topic: topic.name, partition: index, error: errorName(error.code) }, error.message);
+      return failed(index, error.code, error.message);
+    }
+    throw error;
+  }
+}
+
+export const produceApi = defineApi(ApiKey.Produce, { min: 3, max: 11 }, async (context, request) => {
+  const { broker } = context;
+  const acks = request.acks;
+  const topics = request.topicData.map((topicData) => {
+    const topic = broker.topics.get(topicData.name);
+    const partitions = topicData.partitionData.map((partitionData) => {
+      if (acks !== 0 && acks !== 1 && acks !== -1) {
+        return failed(
+          partitionData.index,
+          ErrorCode.INVALID_REQUIRED_ACKS,
+          `acks must be 0, 1 or -1, not ${acks}`,
+        );
+      }
+      if (!topic)
+        return failed(
+          partitionData.index,
+          ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          `Unknown topic ${topicData.name}`,
+        );
+      return appendPartition(context, broker, topic, partitionData.index, partitionData.records, acks);
+    });
+    return { name: topicData.name, partitions };
+  });
+  // Appends are ordered; what remains is waiting for the WAL, which later requests need not wait on.
+  context.releaseConnection();
+  await Promise.all(
+    topics.flatMap((topic) =>
+      topic.partitions.map((partition) =>
+        partition.done?.catch((error: unknown) => {
+          context.log.error(
+            { err: error, topic: topic.name, partition: partition.index },
+            "WAL write failed",
+          );
+          partition.errorCode = ErrorCode.KAFKA_STORAGE_ERROR;
+          partition.errorMessage = "The write-ahead log could not make the batch durable";
+        }),
+      ),
+    ),
+  );
+  if (acks === 0) return null;
+  return {
+    throttleTimeMs: 0,
+    responses: topics.map((topic) => ({
+      name: topic.name,
+      partitionResponses: topic.partitions.map((partition) => ({
+        index: partition.index,
+        errorCode: partition.errorCode,
+        errorMessage: partition.errorMessage,
+        baseOffset: partition.baseOffset,
+        logAppendTimeMs: partition.logAppendTimeMs,
+        logStartOffset: partition.logStartOffset,
+        recordErrors: [],
+      })),
+    })),
+  };
+});

@@ -1,0 +1,20 @@
+// SyncGroup: the leader hands in the assignment and every member receives its own share.
+import { ApiKey } from "@streambed/protocol";
+import { defineApi } from "./handler.js";
+
+export const syncGroupApi = defineApi(ApiKey.SyncGroup, { min: 0, max: 5 }, async (context, request) => {
+  context.releaseConnection();
+  const response = await context.broker.groups.syncGroup({
+    groupId: request.groupId,
+    generationId: request.generationId,
+    memberId: request.memberId,
+    groupInstanceId: request.groupInstanceId,
+    protocolType: context.apiVersion >= 5 ? request.protocolType : null,
+    protocolName: context.apiVersion >= 5 ? request.protocolName : null,
+    assignments: request.assignments.map((entry) => ({
+      memberId: entry.memberId,
+      assignment: Buffer.from(entry.assignment),
+    })),
+  });
+  return { throttleTimeMs: 0, ...response };
+});

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// Starts one broker from flags and STREAMBED_* environment variables, and stops it cleanly on
+// SIGTERM/SIGINT (in-flight writes made durable, connections closed, embedded PostgreSQL stopped).
+import { pino } from "pino";
+import { Broker } from "./broker.js";
+import { loadBrokerConfig, usage } from "./config.js";
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(usage());
+    return;
+  }
+  let config: ReturnType<typeof loadBrokerConfig>;
+  try {
+    config = loadBrokerConfig(argv, process.env);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${usage()}`);
+    process.exitCode = 2;
+    return;
+  }
+  const logger = pino({ level: config.logLevel, base: { brokerId: config.brokerId } });
+  const broker = await Broker.start(config, logger);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    broker.stop().then(
+      () => {
+        logger.info("stopped");
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, "unclean shutdown");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`broker failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,171 @@
+// Starts a real broker process (the built dist/main.js) for integration tests, on free loopback
+// ports with its own data directory and database, and stops or kill -9s it on request.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+
+const brokerDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const mainScript = path.join(brokerDir, "dist", "main.js");
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A fresh database on the shared test PostgreSQL (see global-setup.ts). */
+export async function createTestDatabase(prefix = "broker"): Promise<string> {
+  const adminUrl = process.env.STREAMBED_TEST_DATABASE_URL;
+  if (!adminUrl)
+    throw new Error("STREAMBED_TEST_DATABASE_URL is not set: run the tests through vitest (global setup)");
+  const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export interface BrokerProcessOptions {
+  dataDir?: string;
+  databaseUrl?: string;
+  port?: number;
+  httpPort?: number;
+  brokerId?: number;
+  extraArgs?: string[];
+  env?: Record<string, string>;
+}
+
+export class BrokerProcess {
+  private child: ChildProcess | null = null;
+  readonly output: string[] = [];
+
+  private constructor(
+    readonly dataDir: string,
+    readonly databaseUrl: string,
+    readonly port: number,
+    readonly httpPort: number,
+    readonly brokerId: number,
+    private readonly extraArgs: string[],
+    private readonly env: Record<string, string>,
+  ) {}
+
+  static async start(options: BrokerProcessOptions = {}): Promise<BrokerProcess> {
+    const dataDir =
+      options.dataDir ??
+      mkdtempSync(path.join(process.env.STREAMBED_TEST_TMP ?? "/tmp", "streambed-broker-"));
+    mkdirSync(dataDir, { recursive: true });
+    const broker = new BrokerProcess(
+      dataDir,
+      options.databaseUrl ?? (await createTestDatabase()),
+      options.port ?? (await freePort()),
+      options.httpPort ?? (await freePort()),
+      options.brokerId ?? 1,
+      options.extraArgs ?? [],
+      options.env ?? {},
+    );
+    await broker.spawn();
+    return broker;
+  }
+
+  get bootstrap(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Starts (or restarts) the process on the same ports, data directory and database. */
+  async spawn(): Promise<void> {
+    const child = spawn(
+      process.execPath,
+      [
+        mainScript,
+        "--listen",
+        this.bootstrap,
+        "--http-listen",
+        `127.0.0.1:${this.httpPort}`,
+        "--data-dir",
+        this.dataDir,
+        "--broker-id",
+        String(this.brokerId),
+        "--database-url",
+        this.databaseUrl,
+        "--group-initial-rebalance-delay-ms",
+        "0",
+        ...this.extraArgs,
+      ],
+      {
+        env: { ...process.env, STREAMBED_LOG_LEVEL: "info", ...this.env },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    this.child = child;
+    const collect = (data: Buffer) => {
+      this.output.push(data.toString());
+      if (this.output.length > 2000) this.output.splice(0, 1000);
+    };
+    child.stdout?.on("data", collect);
+    child.stderr?.on("data", collect);
+    await this.waitHealthy(child);
+  }
+
+  private async waitHealthy(child: ChildProcess): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) {
+        throw new Error(`broker exited with ${child.exitCode} during start:\n${this.output.join("")}`);
+      }
+      try {
+        const response = await fetch(`http://127.0.0.1:${this.httpPort}/health`);
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`broker did not become healthy in 60 s:\n${this.output.join("")}`);
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  private waitExit(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => child.once("exit", () => resolve()));
+  }
+
+  /** kill -9: no shutdown hook runs. */
+  async kill(): Promise<void> {
+    this.child?.kill("SIGKILL");
+    await this.waitExit();
+  }
+
+  /** SIGTERM and wait for a clean exit; returns the exit code. */
+  async stop(): Promise<number | null> {
+    if (!this.running) return this.child?.exitCode ?? null;
+    this.child?.kill("SIGTERM");
+    await this.waitExit();
+    return this.child?.exitCode ?? null;
+  }
+
+  logs(): string {
+    return this.output.join("");
+  }
+}
