@@ -2,7 +2,7 @@
 // topic registry, the group coordinator and the listeners together, and takes them down in order.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { createPrismaClient, migrate, startEmbeddedPostgres } from "@streambed/db";
+import { migrate, startEmbeddedPostgres } from "@streambed/db";
 import { ErrorCode, KafkaProtocolError } from "@streambed/protocol";
 import type { Logger } from "pino";
 import type { ApiRegistration } from "./apis/handler.js";
@@ -82,9 +82,8 @@ export class Broker {
         log.info({ databaseUrl: redactUrl(databaseUrl) }, "started embedded PostgreSQL");
       }
       await migrate(databaseUrl);
-      const prisma = createPrismaClient(databaseUrl);
-      stopHooks.push(() => prisma.$disconnect());
-      const metadata = new PostgresMetadataStore(prisma);
+      const metadata = PostgresMetadataStore.connect(databaseUrl, { brokerId: config.brokerId });
+      stopHooks.push(() => metadata.close());
 
       const logs = await LogManager.open({
         dataDir: config.dataDir,
@@ -116,11 +115,15 @@ export class Broker {
       const broker = new Broker(config, log, metadata, logs, topics, groups);
       broker.stopHooks.push(...stopHooks);
       stopHooks.length = 0;
-      await broker.reconcileLogs();
-      await groups.load();
-      stopHooks.push(() => groups.shutdown());
-      await metadata.registerBroker(config.brokerId, broker.node.host, broker.node.port);
-      await broker.listen();
+      try {
+        await broker.reconcileLogs();
+        await groups.load();
+        await metadata.registerBroker(config.brokerId, broker.node.host, broker.node.port, config.rack ?? null);
+        await broker.listen();
+      } catch (error) {
+        await broker.stop();
+        throw error;
+      }
       return broker;
     } catch (error) {
       for (const hook of stopHooks.reverse()) await hook().catch(() => undefined);
@@ -142,10 +145,14 @@ export class Broker {
         .filter((id) => !known.has(id)),
     );
     for (const topicId of orphaned) await this.logs.deleteTopic(topicId);
-    for (const stored of await this.metadata.listLogStartOffsets()) {
-      const topic = this.topics.get(stored.topic);
-      if (!topic?.partitions[stored.partition]) continue;
-      await this.partition(topic, stored.partition).advanceLogStartOffset(Number(stored.logStartOffset));
+    // The WAL records log start offset moves too; PostgreSQL's copy wins if the WAL lost one.
+    for (const stored of await this.metadata.listTopics()) {
+      const topic = this.topics.get(stored.name);
+      if (!topic) continue;
+      for (const partition of stored.partitions) {
+        const log = this.partition(topic, partition.index);
+        if (Number(partition.logStartOffset) > log.logStartOffset) await log.advanceLogStartOffset(Number(partition.logStartOffset));
+      }
     }
   }
 

@@ -22,5 +22,7 @@ export const joinGroupApi = defineApi(ApiKey.JoinGroup, { min: 0, max: 9 }, asyn
     apiVersion: context.apiVersion,
     reason: request.reason,
   });
-  return { throttleTimeMs: 0, ...response, protocolName: response.protocolName };
+  // before v7 the protocol name was not nullable: a failed join answers with an empty one
+  const protocolName = response.protocolName ?? (context.apiVersion >= 7 ? null : "");
+  return { throttleTimeMs: 0, ...response, protocolName };
 });
