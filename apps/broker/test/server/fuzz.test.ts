@@ -19,16 +19,66 @@ afterAll(async () => {
 /** Valid requests of many APIs, for mutation. */
 function seedFrames(): Buffer[] {
   return [
-    encodeRequest(ApiKey.ApiVersions, 3, 1, "fuzz", { clientSoftwareName: "fuzz", clientSoftwareVersion: "1" }),
-    encodeRequest(ApiKey.Metadata, 12, 2, "fuzz", { topics: [{ topicId: "00000000-0000-0000-0000-000000000000", name: "fuzz-topic" }], allowAutoTopicCreation: true }),
+    encodeRequest(ApiKey.ApiVersions, 3, 1, "fuzz", {
+      clientSoftwareName: "fuzz",
+      clientSoftwareVersion: "1",
+    }),
+    encodeRequest(ApiKey.Metadata, 12, 2, "fuzz", {
+      topics: [{ topicId: "00000000-0000-0000-0000-000000000000", name: "fuzz-topic" }],
+      allowAutoTopicCreation: true,
+    }),
     encodeRequest(ApiKey.Metadata, 1, 3, "fuzz", { topics: null }),
-    encodeRequest(ApiKey.CreateTopics, 5, 4, "fuzz", { topics: [{ name: "fuzz-created", numPartitions: 2, replicationFactor: 1, assignments: [], configs: [{ name: "retention.ms", value: "1000" }] }], timeoutMs: 1000 }),
-    encodeRequest(ApiKey.Produce, 9, 5, "fuzz", { acks: 1, timeoutMs: 1000, topicData: [{ name: "fuzz-topic", partitionData: [{ index: 0, records: Buffer.alloc(80, 1) }] }] }),
-    encodeRequest(ApiKey.Fetch, 12, 6, "fuzz", { maxWaitMs: 10, minBytes: 1, maxBytes: 1 << 20, topics: [{ topic: "fuzz-topic", partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }] }),
-    encodeRequest(ApiKey.ListOffsets, 7, 7, "fuzz", { replicaId: -1, topics: [{ name: "fuzz-topic", partitions: [{ partitionIndex: 0, timestamp: -1n }] }] }),
-    encodeRequest(ApiKey.JoinGroup, 7, 8, "fuzz", { groupId: "fuzz", sessionTimeoutMs: 10000, rebalanceTimeoutMs: 10000, memberId: "", protocolType: "consumer", protocols: [{ name: "range", metadata: Buffer.alloc(10) }] }),
-    encodeRequest(ApiKey.OffsetCommit, 8, 9, "fuzz", { groupId: "fuzz", generationIdOrMemberEpoch: -1, memberId: "", topics: [{ name: "fuzz-topic", partitions: [{ partitionIndex: 0, committedOffset: 1n, committedMetadata: null }] }] }),
-    encodeRequest(ApiKey.DescribeConfigs, 4, 10, "fuzz", { resources: [{ resourceType: 2, resourceName: "fuzz-topic", configurationKeys: null }] }),
+    encodeRequest(ApiKey.CreateTopics, 5, 4, "fuzz", {
+      topics: [
+        {
+          name: "fuzz-created",
+          numPartitions: 2,
+          replicationFactor: 1,
+          assignments: [],
+          configs: [{ name: "retention.ms", value: "1000" }],
+        },
+      ],
+      timeoutMs: 1000,
+    }),
+    encodeRequest(ApiKey.Produce, 9, 5, "fuzz", {
+      acks: 1,
+      timeoutMs: 1000,
+      topicData: [{ name: "fuzz-topic", partitionData: [{ index: 0, records: Buffer.alloc(80, 1) }] }],
+    }),
+    encodeRequest(ApiKey.Fetch, 12, 6, "fuzz", {
+      maxWaitMs: 10,
+      minBytes: 1,
+      maxBytes: 1 << 20,
+      topics: [
+        { topic: "fuzz-topic", partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] },
+      ],
+    }),
+    encodeRequest(ApiKey.ListOffsets, 7, 7, "fuzz", {
+      replicaId: -1,
+      topics: [{ name: "fuzz-topic", partitions: [{ partitionIndex: 0, timestamp: -1n }] }],
+    }),
+    encodeRequest(ApiKey.JoinGroup, 7, 8, "fuzz", {
+      groupId: "fuzz",
+      sessionTimeoutMs: 10000,
+      rebalanceTimeoutMs: 10000,
+      memberId: "",
+      protocolType: "consumer",
+      protocols: [{ name: "range", metadata: Buffer.alloc(10) }],
+    }),
+    encodeRequest(ApiKey.OffsetCommit, 8, 9, "fuzz", {
+      groupId: "fuzz",
+      generationIdOrMemberEpoch: -1,
+      memberId: "",
+      topics: [
+        {
+          name: "fuzz-topic",
+          partitions: [{ partitionIndex: 0, committedOffset: 1n, committedMetadata: null }],
+        },
+      ],
+    }),
+    encodeRequest(ApiKey.DescribeConfigs, 4, 10, "fuzz", {
+      resources: [{ resourceType: 2, resourceName: "fuzz-topic", configurationKeys: null }],
+    }),
   ];
 }
 
@@ -67,7 +117,10 @@ describe("fuzzing the Kafka listener", () => {
         const client = await RawClient.connect(broker.port);
         client.writeRaw(bytes);
         // either an answer, a close, or nothing (an incomplete frame) — never a dead broker
-        await Promise.race([client.nextFrame().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 50))]);
+        await Promise.race([
+          client.nextFrame().catch(() => undefined),
+          new Promise((resolve) => setTimeout(resolve, 50)),
+        ]);
         client.close();
       }),
       { numRuns: 400 },
@@ -81,7 +134,10 @@ async function expectServing(): Promise<void> {
   const client = await RawClient.connect(broker.port);
   const metadata = await client.request(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false });
   expect(metadata.brokers).toHaveLength(1);
-  const versions = await client.request(ApiKey.ApiVersions, 3, { clientSoftwareName: "after-fuzz", clientSoftwareVersion: "1" });
+  const versions = await client.request(ApiKey.ApiVersions, 3, {
+    clientSoftwareName: "after-fuzz",
+    clientSoftwareVersion: "1",
+  });
   expect(versions.errorCode).toBe(ErrorCode.NONE);
   client.close();
   expect(broker.logs()).not.toMatch(/"level":(50|60).*request handler failed/);

@@ -6,7 +6,10 @@ interface KafkajsEncoder {
   buffer: Buffer;
 }
 
-type Codecs = Record<number, () => { compress(encoder: KafkajsEncoder): Promise<Buffer>; decompress(buffer: Buffer): Promise<Buffer> }>;
+type Codecs = Record<
+  number,
+  () => { compress(encoder: KafkajsEncoder): Promise<Buffer>; decompress(buffer: Buffer): Promise<Buffer> }
+>;
 
 export function registerKafkajsCodecs(codecs: Codecs): void {
   for (const type of [CompressionType.Snappy, CompressionType.Lz4, CompressionType.Zstd]) {

@@ -1,11 +1,18 @@
 // A minimal Kafka client over a raw socket, built on the protocol package's codecs, for tests
 // that must send exact (or deliberately broken) bytes and look at exact answers.
 import net from "node:net";
-import { type ApiKeyNumber, type ResponseOf, decodeResponse, encodeRequest, type RequestOf } from "@streambed/protocol";
+import {
+  type ApiKeyNumber,
+  decodeResponse,
+  encodeRequest,
+  type RequestOf,
+  type ResponseOf,
+} from "@streambed/protocol";
 
 export class RawClient {
   private buffered = Buffer.alloc(0);
   private readonly waiting: { resolve: (frame: Buffer) => void; reject: (error: Error) => void }[] = [];
+  private readonly unclaimed: Buffer[] = [];
   private correlationId = 1;
   closed = false;
 
@@ -17,7 +24,9 @@ export class RawClient {
         if (this.buffered.length < 4 + size) break;
         const frame = this.buffered.subarray(4, 4 + size);
         this.buffered = this.buffered.subarray(4 + size);
-        this.waiting.shift()?.resolve(frame);
+        const waiter = this.waiting.shift();
+        if (waiter) waiter.resolve(frame);
+        else this.unclaimed.push(frame);
       }
     });
     const fail = () => {
@@ -37,6 +46,8 @@ export class RawClient {
 
   /** The next response frame (without its size prefix). */
   nextFrame(): Promise<Buffer> {
+    const ready = this.unclaimed.shift();
+    if (ready) return Promise.resolve(ready);
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new Error("connection closed"));
       this.waiting.push({ resolve, reject });
@@ -54,10 +65,19 @@ export class RawClient {
     return correlationId;
   }
 
-  async request<K extends ApiKeyNumber>(apiKey: K, version: number, body: Partial<RequestOf<K>>): Promise<ResponseOf<K>> {
+  async request<K extends ApiKeyNumber>(
+    apiKey: K,
+    version: number,
+    body: Partial<RequestOf<K>>,
+  ): Promise<ResponseOf<K>> {
     const correlationId = this.send(apiKey, version, body);
-    const { correlationId: answered, body: response } = decodeResponse(apiKey, version, await this.nextFrame());
-    if (answered !== correlationId) throw new Error(`expected correlation id ${correlationId}, got ${answered}`);
+    const { correlationId: answered, body: response } = decodeResponse(
+      apiKey,
+      version,
+      await this.nextFrame(),
+    );
+    if (answered !== correlationId)
+      throw new Error(`expected correlation id ${correlationId}, got ${answered}`);
     return response;
   }
 

@@ -30,7 +30,11 @@ export interface RunOptions {
 }
 
 /** Runs a command to completion (killing it after `timeoutMs`) and collects its output. */
-export function runCommand(command: string, args: string[], options: RunOptions = {}): Promise<CommandResult> {
+export function runCommand(
+  command: string,
+  args: string[],
+  options: RunOptions = {},
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       env: { ...process.env, ...options.env },
@@ -150,7 +154,8 @@ export class PythonStream<T> {
       );
       this.listeners.add(check);
       this.exited.then((result) => {
-        if (!predicate(this.lines)) done(new Error(`script exited (${result.code}) early:\n${result.stderr}`));
+        if (!predicate(this.lines))
+          done(new Error(`script exited (${result.code}) early:\n${result.stderr}`));
       });
       check();
     });
