@@ -82,17 +82,19 @@ describe("durability across kill -9 (confluent-kafka)", () => {
   it("keeps every record whose delivery report succeeded when kill -9 lands in the middle of a produce stream", async () => {
     broker = await BrokerProcess.start();
     const topic = uniqueName("durable-stream");
-    const stream = new PythonStream<{ delivered?: Delivered; done?: boolean; failed?: number; started?: boolean }>(
-      "durability.py",
-      {
-        scenario: "stream",
-        bootstrap: broker.bootstrap,
-        topic,
-        partitions: 2,
-        count: 200_000,
-        messageTimeoutMs: 3000,
-      },
-    );
+    const stream = new PythonStream<{
+      delivered?: Delivered;
+      done?: boolean;
+      failed?: number;
+      started?: boolean;
+    }>("durability.py", {
+      scenario: "stream",
+      bootstrap: broker.bootstrap,
+      topic,
+      partitions: 2,
+      count: 200_000,
+      messageTimeoutMs: 3000,
+    });
     try {
       await stream.waitFor((lines) => lines.filter((line) => line.delivered).length >= 3000);
       await broker.kill();

@@ -41,7 +41,11 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-async function createTopic(topic: string, numPartitions = 1, configEntries: { name: string; value: string }[] = []) {
+async function createTopic(
+  topic: string,
+  numPartitions = 1,
+  configEntries: { name: string; value: string }[] = [],
+) {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -57,9 +61,13 @@ function produce(topic: string, lines: string[], args: string[] = []): Promise<s
 
 /** Reads a topic from the beginning to its end (`-e`) as kcat's JSON envelopes. */
 async function consumeAll(topic: string, args: string[] = []): Promise<KcatMessage[]> {
-  const stdout = await kcat(broker.bootstrap, ["-C", "-t", topic, "-o", "beginning", "-e", "-q", "-J", ...args], {
-    timeoutMs: 30_000,
-  });
+  const stdout = await kcat(
+    broker.bootstrap,
+    ["-C", "-t", topic, "-o", "beginning", "-e", "-q", "-J", ...args],
+    {
+      timeoutMs: 30_000,
+    },
+  );
   return parseJsonLines<KcatMessage>(stdout);
 }
 

@@ -36,7 +36,9 @@ function run<T>(script: string, params: Record<string, unknown>): Promise<T> {
 
 describe("confluent-kafka (librdkafka)", () => {
   it("creates, lists, describes, alters and deletes a topic with the AdminClient", async () => {
-    const result = await run<Record<string, unknown>>("confluent_admin.py", { topic: uniqueName("py-admin") });
+    const result = await run<Record<string, unknown>>("confluent_admin.py", {
+      topic: uniqueName("py-admin"),
+    });
     expect(result).toEqual({
       create: null,
       createAgain: "TOPIC_ALREADY_EXISTS",
@@ -44,9 +46,17 @@ describe("confluent-kafka (librdkafka)", () => {
       partitions: [0, 1, 2],
       leaders: [1],
       brokers: [broker.bootstrap],
-      configsAfterCreate: { "retention.ms": "3600000", "cleanup.policy": "delete", "max.message.bytes": "1048588" },
+      configsAfterCreate: {
+        "retention.ms": "3600000",
+        "cleanup.policy": "delete",
+        "max.message.bytes": "1048588",
+      },
       alter: null,
-      configsAfterAlter: { "retention.ms": "7200000", "cleanup.policy": "compact", "max.message.bytes": "1048588" },
+      configsAfterAlter: {
+        "retention.ms": "7200000",
+        "cleanup.policy": "compact",
+        "max.message.bytes": "1048588",
+      },
       alterInvalid: "INVALID_CONFIG",
       configsAfterInvalid: {
         "retention.ms": "7200000",
@@ -83,9 +93,17 @@ describe("confluent-kafka (librdkafka)", () => {
           ["empty", ""],
         ],
       });
-      expect(nullValue).toMatchObject({ key: `null-value-${codec}`, value: null, headers: [["codec", codec]] });
+      expect(nullValue).toMatchObject({
+        key: `null-value-${codec}`,
+        value: null,
+        headers: [["codec", codec]],
+      });
       expect(nullKey).toMatchObject({ key: null, value: `null-key-${codec}`, headers: [] });
-      expect(nullHeader).toMatchObject({ key: `null-header-${codec}`, value: "v", headers: [["nothing", null]] });
+      expect(nullHeader).toMatchObject({
+        key: `null-header-${codec}`,
+        value: "v",
+        headers: [["nothing", null]],
+      });
     });
   });
 
@@ -197,7 +215,10 @@ describe("confluent-kafka (librdkafka)", () => {
 describe("kafka-python", () => {
   it("creates, describes and deletes a topic with KafkaAdminClient", async () => {
     const topic = uniqueName("kp-admin");
-    const result = await run<Record<string, unknown>>("kafka_python_clients.py", { scenario: "admin", topic });
+    const result = await run<Record<string, unknown>>("kafka_python_clients.py", {
+      scenario: "admin",
+      topic,
+    });
     expect(result).toEqual({
       create: [[topic, 0]],
       createAgain: "TopicAlreadyExistsError",
