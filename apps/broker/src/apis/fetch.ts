@@ -7,6 +7,7 @@ import type { TopicState } from "../topics/topic-registry.js";
 import { defineApi } from "./handler.js";
 
 const READ_COMMITTED = 1;
+const EMPTY = Buffer.alloc(0);
 
 interface PartitionRead {
   topic: TopicState | undefined;
@@ -59,7 +60,7 @@ export const fetchApi = defineApi(ApiKey.Fetch, { min: 4, max: 17 }, async (cont
             highWatermark: -1n,
             lastStableOffset: -1n,
             logStartOffset: -1n,
-            records: null,
+            records: EMPTY,
           };
         };
         if (!topic) {
@@ -98,12 +99,8 @@ export const fetchApi = defineApi(ApiKey.Fetch, { min: 4, max: 17 }, async (cont
                   firstOffset: BigInt(aborted.firstOffset),
                 }))
               : null,
-            records:
-              result.batches.length === 0
-                ? null
-                : result.batches.length === 1
-                  ? result.batches[0]!
-                  : Buffer.concat(result.batches),
+            // never null: librdkafka rejects a null record set, and Kafka never sends one
+            records: result.batches.length === 1 ? result.batches[0]! : Buffer.concat(result.batches),
           });
         } catch (error) {
           if (!(error instanceof KafkaProtocolError)) throw error;
