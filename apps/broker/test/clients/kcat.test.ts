@@ -59,16 +59,26 @@ function produce(topic: string, lines: string[], args: string[] = []): Promise<s
   return kcat(broker.bootstrap, ["-P", "-t", topic, ...args], { input: `${lines.join("\n")}\n` });
 }
 
-/** Reads a topic from the beginning to its end (`-e`) as kcat's JSON envelopes. */
-async function consumeAll(topic: string, args: string[] = []): Promise<KcatMessage[]> {
+/**
+ * Reads `count` records of a topic from the beginning (`-c`, with `-e` as well) as kcat's JSON
+ * envelopes, and checks the partitions' end offsets add up to `count`, so nothing is left unread.
+ */
+async function consumeAll(topic: string, count: number, args: string[] = []): Promise<KcatMessage[]> {
   const stdout = await kcat(
     broker.bootstrap,
-    ["-C", "-t", topic, "-o", "beginning", "-e", "-q", "-J", ...args],
-    {
-      timeoutMs: 30_000,
-    },
+    ["-C", "-t", topic, "-o", "beginning", "-c", String(count), "-e", "-q", "-J", ...args],
+    { timeoutMs: 30_000 },
   );
-  return parseJsonLines<KcatMessage>(stdout);
+  const messages = parseJsonLines<KcatMessage>(stdout);
+  const ends = await endOffsets(topic);
+  expect(ends.reduce((sum, end) => sum + end, 0)).toBe(count);
+  return messages;
+}
+
+async function endOffsets(topic: string): Promise<number[]> {
+  const metadata = JSON.parse(await kcat(broker.bootstrap, ["-L", "-J", "-t", topic])) as KcatMetadata;
+  const partitions = metadata.topics[0]?.partitions.map((p) => p.partition) ?? [];
+  return Promise.all(partitions.map((partition) => offsetForTimestamp(topic, partition, -1)));
 }
 
 /** kcat prints headers as a flat [name, value, name, value, …] list. */
@@ -106,6 +116,24 @@ describe("kcat", () => {
     expect(one.topics.map((t) => t.topic)).toEqual([topic]);
   });
 
+  // An empty partition's fetch must carry empty records, not null: librdkafka rejects a null
+  // record set ("invalid MessageSetSize -1") and then never reaches end-of-partition.
+  it("reaches the end of every partition and exits with -e alone", async () => {
+    const topic = uniqueName("kcat-end");
+    await createTopic(topic, 2);
+    await produce(topic, ["a", "b", "c"], ["-p", "0"]);
+    const result = await runCommand(
+      "kcat",
+      ["-b", broker.bootstrap, "-C", "-t", topic, "-o", "beginning", "-e", "-J"],
+      { timeoutMs: 15_000 },
+    );
+    expect(result.stderr).not.toMatch(/PROTOERR|invalid MessageSetSize/);
+    expect(result.code).toBe(0);
+    expect(parseJsonLines<KcatMessage>(result.stdout).map((m) => m.payload)).toEqual(["a", "b", "c"]);
+    expect(result.stderr).toMatch(/Reached end of topic .* \[0\] at offset 3/);
+    expect(result.stderr).toMatch(/Reached end of topic .* \[1\] at offset 0/);
+  });
+
   it.each(["none", "gzip", "snappy", "lz4", "zstd"])(
     "produces keyed records with headers compressed with %s and reads them back in order",
     async (codec) => {
@@ -123,7 +151,7 @@ describe("kcat", () => {
         "-X",
         "linger.ms=50",
       ]);
-      const messages = await consumeAll(topic);
+      const messages = await consumeAll(topic, lines.length);
       expect(messages.map((m) => m.offset)).toEqual(lines.map((_, i) => i));
       messages.forEach((message, i) => {
         const [key, ...value] = lines[i]!.split(":");
@@ -144,7 +172,7 @@ describe("kcat", () => {
     await createTopic(topic);
     await produce(topic, ["null-value:", ":null-key", "both:set"], ["-K:", "-Z"]);
     await produce(topic, ["empty-value:"], ["-K:"]);
-    const messages = await consumeAll(topic, ["-Z"]);
+    const messages = await consumeAll(topic, 4, ["-Z"]);
     expect(messages.map((m) => [m.offset, m.key, m.payload])).toEqual([
       [0, "null-value", null],
       [1, null, "null-key"],
@@ -162,7 +190,7 @@ describe("kcat", () => {
       keys.map((key, i) => `${key}:event ${i}`),
       ["-K:"],
     );
-    const messages = await consumeAll(topic);
+    const messages = await consumeAll(topic, keys.length);
     expect(messages).toHaveLength(keys.length);
     const partitionOfKey = new Map<string, number>();
     for (const message of messages) {
@@ -182,7 +210,7 @@ describe("kcat", () => {
     await produce(topic, ["first-0", "first-1", "first-2"]);
     await new Promise((resolve) => setTimeout(resolve, 50));
     await produce(topic, ["second-0", "second-1"]);
-    const messages = await consumeAll(topic);
+    const messages = await consumeAll(topic, 5);
     expect(messages.map((m) => m.payload)).toEqual(["first-0", "first-1", "first-2", "second-0", "second-1"]);
     const secondStart = messages[3]!.ts;
     expect(secondStart).toBeGreaterThan(messages[2]!.ts);
@@ -201,7 +229,7 @@ describe("kcat", () => {
     await createTopic(topic, 1, [{ name: "max.message.bytes", value: "2000000" }]);
     const large = "0123456789abcdef".repeat(65_536);
     await produce(topic, ["small-before", large, "small-after"], ["-X", "message.max.bytes=2000000"]);
-    const messages = await consumeAll(topic, ["-X", "fetch.message.max.bytes=1048576"]);
+    const messages = await consumeAll(topic, 3, ["-X", "fetch.message.max.bytes=1048576"]);
     expect(messages.map((m) => m.offset)).toEqual([0, 1, 2]);
     expect(messages[0]?.payload).toBe("small-before");
     expect(messages[1]?.payload?.length).toBe(large.length);
@@ -237,7 +265,7 @@ describe("kcat", () => {
       "-X",
       "batch.num.messages=10",
     ]);
-    const messages = await consumeAll(topic);
+    const messages = await consumeAll(topic, lines.length);
     expect(messages.map((m) => m.payload).sort()).toEqual(lines.map((line) => line.split(":")[1]).sort());
     for (const partition of [0, 1]) {
       const inPartition = messages.filter((m) => m.partition === partition);

@@ -42,13 +42,18 @@ def produce(bootstrap, topic, params):
 
 
 def stream(bootstrap, topic, params):
-    """Produces steadily, printing each delivery report as a JSON line the moment it arrives; the
-    test kills the broker meanwhile, so the reports after that are failures."""
+    """Produces steadily, printing each successful delivery report as a JSON line the moment it
+    arrives; the test kills the broker meanwhile, and the first failed report ends the stream."""
     create_topic(bootstrap, topic, partitions=params["partitions"])
     reports = DeliveryReports(stream=True)
-    producer = Producer(producer_config(bootstrap, params))
+    config = producer_config(bootstrap, params)
+    # Retry the dead broker often, so queued records time out soon after message.timeout.ms.
+    config.update({"reconnect.backoff.ms": 50, "reconnect.backoff.max.ms": 200})
+    producer = Producer(config)
     emit({"started": True})
     for i in range(params["count"]):
+        if reports.failed:
+            break
         while True:
             try:
                 producer.produce(topic, key=f"k{i}", value=f"record-{i}", on_delivery=reports)
@@ -58,7 +63,7 @@ def stream(bootstrap, topic, params):
         if i % 20 == 0:
             producer.poll(0.01)
     remaining = producer.flush(params.get("messageTimeoutMs", 30_000) / 1000 + 10)
-    emit({"done": True, "remaining": remaining, "delivered": len(reports.delivered), "failed": len(reports.failed)})
+    emit({"done": True, "remaining": remaining, "deliveredCount": len(reports.delivered), "failedCount": len(reports.failed)})
 
 
 def read_back(bootstrap, topic, params):
