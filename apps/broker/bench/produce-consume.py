@@ -25,7 +25,8 @@ BROKER_MAIN = Path(__file__).resolve().parent.parent / "dist" / "main.js"
 
 def parse_args():
     parser = argparse.ArgumentParser(
-        description="librdkafka produce/consume benchmark against a Streambed broker (started here unless --bootstrap)"
+        description="librdkafka produce/consume benchmark against a Streambed broker "
+        "(started here unless --bootstrap)"
     )
     parser.add_argument("--bootstrap", help="use this broker instead of starting one (HOST:PORT)")
     parser.add_argument("--records", type=int, default=500_000, help="records per throughput run")
@@ -86,7 +87,8 @@ class LocalBroker:
             if self.process.poll() is not None:
                 self.fail(f"broker exited with {self.process.returncode}")
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}/health", timeout=1) as response:
+                health = f"http://127.0.0.1:{self.http_port}/health"
+                with urllib.request.urlopen(health, timeout=1) as response:
                     if response.status == 200:
                         return
             except OSError:
@@ -224,7 +226,18 @@ def consume_run(bootstrap, topic, partitions, records, options):
 
 
 def print_table(rows):
-    columns = ["phase", "acks", "records", "failed", "seconds", "recordsPerSecond", "megabytesPerSecond", "p50Ms", "p99Ms", "maxMs"]
+    columns = [
+        "phase",
+        "acks",
+        "records",
+        "failed",
+        "seconds",
+        "recordsPerSecond",
+        "megabytesPerSecond",
+        "p50Ms",
+        "p99Ms",
+        "maxMs",
+    ]
     cells = [[("-" if row[c] is None else str(row[c])) for c in columns] for row in rows]
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
     print("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
@@ -258,7 +271,8 @@ def main():
         json.dumps(
             {
                 "benchmark": "produce-consume",
-                "client": f"confluent-kafka {confluent_kafka.version()[0]} / librdkafka {confluent_kafka.libversion()[0]}",
+                "client": f"confluent-kafka {confluent_kafka.version()[0]}"
+                f" / librdkafka {confluent_kafka.libversion()[0]}",
                 "broker": options.bootstrap or f"local ({broker.database} PostgreSQL)",
                 "recordBytes": options.record_bytes,
                 "partitions": options.partitions,

@@ -87,6 +87,9 @@ export function parseJsonLines<T>(text: string): T[] {
     .map((line) => JSON.parse(line) as T);
 }
 
+/** Output unbuffered (lines arrive as printed); no __pycache__ written beside the scripts. */
+const pythonEnvironment = { PYTHONUNBUFFERED: "1", PYTHONDONTWRITEBYTECODE: "1" };
+
 function scriptArgs(script: string, input: unknown): string[] {
   return [path.join(pythonScripts, script), JSON.stringify(input)];
 }
@@ -99,7 +102,7 @@ export async function runPython<T>(script: string, input: unknown, options: RunO
   const stdout = await runChecked(python, scriptArgs(script, input), {
     timeoutMs: 90_000,
     ...options,
-    env: { PYTHONUNBUFFERED: "1", ...options.env },
+    env: { ...pythonEnvironment, ...options.env },
   });
   const lines = parseJsonLines<T>(stdout);
   if (lines.length === 0) throw new Error(`${script} printed no JSON`);
@@ -115,7 +118,7 @@ export class PythonStream<T> {
 
   constructor(script: string, input: unknown) {
     const child = spawn(python, scriptArgs(script, input), {
-      env: { ...process.env, PYTHONUNBUFFERED: "1" },
+      env: { ...process.env, ...pythonEnvironment },
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;

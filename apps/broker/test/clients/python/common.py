@@ -74,7 +74,11 @@ class DeliveryReports:
             entry = {"error": str(error), "value": text(message.value())}
             self.failed.append(entry)
         else:
-            entry = {"partition": message.partition(), "offset": message.offset(), "value": text(message.value())}
+            entry = {
+                "partition": message.partition(),
+                "offset": message.offset(),
+                "value": text(message.value()),
+            }
             self.delivered.append(entry)
         if self.stream and error is None:
             emit({"delivered": entry})
@@ -105,7 +109,9 @@ def read_partitions(bootstrap, topic, partitions, count, extra=None):
     try:
         consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
         records = poll_records(consumer, count)
-        watermarks = {str(p): consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions}
+        watermarks = {}
+        for p in partitions:
+            watermarks[str(p)] = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1]
     finally:
         consumer.close()
     return records, watermarks

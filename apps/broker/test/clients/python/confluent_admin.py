@@ -45,7 +45,13 @@ def main():
     result["configsAfterCreate"] = topic_configs(admin, topic)
 
     altered = admin.alter_configs(
-        [ConfigResource(ConfigResource.Type.TOPIC, topic, set_config={"retention.ms": "7200000", "cleanup.policy": "compact"})]
+        [
+            ConfigResource(
+                ConfigResource.Type.TOPIC,
+                topic,
+                set_config={"retention.ms": "7200000", "cleanup.policy": "compact"},
+            )
+        ]
     )
     result["alter"] = error_of(next(iter(altered.values())))
     result["configsAfterAlter"] = topic_configs(admin, topic)

@@ -3,7 +3,7 @@
 # partitions, then the second leaves and the first takes every partition back.
 import time
 
-from common import create_topic, emit, load_params, poll_records
+from common import create_topic, emit, load_params
 from confluent_kafka import Consumer, Producer, TopicPartition
 
 PARTITIONS = 4
@@ -45,7 +45,11 @@ class Member:
         message = self.consumer.poll(0.1)
         if message is None or message.error():
             return
-        record = {"partition": message.partition(), "offset": message.offset(), "value": message.value().decode()}
+        record = {
+            "partition": message.partition(),
+            "offset": message.offset(),
+            "value": message.value().decode(),
+        }
         self.records.append(record)
         self.consumer.commit(message=message, asynchronous=False)
 

@@ -98,7 +98,9 @@ def large(bootstrap, topic):
         received.append(message)
     consumer.close()
 
-    digest = lambda value: hashlib.sha256(value).hexdigest()  # noqa: E731
+    def digest(value):
+        return hashlib.sha256(value).hexdigest()
+
     return {
         "remaining": remaining,
         "failed": reports.failed,
@@ -117,7 +119,8 @@ def offsets_for_times(bootstrap, topic):
     producer = Producer({"bootstrap.servers": bootstrap})
     for partition in (0, 1):
         for i in range(10):
-            producer.produce(topic, value=f"p{partition}-{i}", partition=partition, timestamp=base + i * 1000 + partition)
+            timestamp = base + i * 1000 + partition
+            producer.produce(topic, value=f"p{partition}-{i}", partition=partition, timestamp=timestamp)
     producer.flush(30)
     records, _ = read_partitions(bootstrap, topic, [0, 1], 20)
 

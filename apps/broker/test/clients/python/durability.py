@@ -38,7 +38,12 @@ def produce(bootstrap, topic, params):
         producer.poll(0)
     remaining = producer.flush(60)
     committed = commit_offsets(bootstrap, params["group"], topic, params["commit"])
-    return {"remaining": remaining, "delivered": reports.delivered, "failed": reports.failed, "committed": committed}
+    return {
+        "remaining": remaining,
+        "delivered": reports.delivered,
+        "failed": reports.failed,
+        "committed": committed,
+    }
 
 
 def stream(bootstrap, topic, params):
@@ -63,14 +68,26 @@ def stream(bootstrap, topic, params):
         if i % 20 == 0:
             producer.poll(0.01)
     remaining = producer.flush(params.get("messageTimeoutMs", 30_000) / 1000 + 10)
-    emit({"done": True, "remaining": remaining, "deliveredCount": len(reports.delivered), "failedCount": len(reports.failed)})
+    emit(
+        {
+            "done": True,
+            "remaining": remaining,
+            "deliveredCount": len(reports.delivered),
+            "failedCount": len(reports.failed),
+        }
+    )
 
 
 def read_back(bootstrap, topic, params):
     """Every record from the log start to the high watermark of each partition, the watermarks,
     and the group's committed offsets."""
     consumer = Consumer(
-        {"bootstrap.servers": bootstrap, "group.id": params["group"], "enable.auto.commit": False, "fetch.wait.max.ms": 100}
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": params["group"],
+            "enable.auto.commit": False,
+            "fetch.wait.max.ms": 100,
+        }
     )
     partitions = range(params["partitions"])
     watermarks = {}
@@ -84,7 +101,9 @@ def read_back(bootstrap, topic, params):
     consumer.close()
     return {
         "watermarks": watermarks,
-        "records": [{"partition": r["partition"], "offset": r["offset"], "value": r["value"]} for r in records],
+        "records": [
+            {"partition": r["partition"], "offset": r["offset"], "value": r["value"]} for r in records
+        ],
         "committed": {str(tp.partition): tp.offset for tp in committed},
     }
 

@@ -41,7 +41,9 @@ def produce(bootstrap, topic, round_number):
     """Per codec, a batch with a keyed record with headers, a NULL value and a NULL key."""
     delivered = []
     for codec in CODECS:
-        producer = KafkaProducer(bootstrap_servers=bootstrap, compression_type=codec, acks="all", linger_ms=20)
+        producer = KafkaProducer(
+            bootstrap_servers=bootstrap, compression_type=codec, acks="all", linger_ms=20
+        )
         name = codec or "none"
         futures = [
             producer.send(

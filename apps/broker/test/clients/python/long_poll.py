@@ -47,7 +47,11 @@ def main():
             value = f"round-{round_number}"
             sent_at = time.monotonic()
             acked = {}
-            producer.produce(topic, value=value, on_delivery=lambda error, _m: acked.setdefault("at", time.monotonic()))
+
+            def on_delivery(_error, _message, acked=acked):
+                acked.setdefault("at", time.monotonic())
+
+            producer.produce(topic, value=value, on_delivery=on_delivery)
             producer.flush(10)
             deadline = time.monotonic() + wait_ms / 1000 * 3
             while value not in received and time.monotonic() < deadline:
@@ -56,7 +60,9 @@ def main():
                 {
                     "round": round_number,
                     "received": value in received,
-                    "produceToReceiveMs": round((received[value] - sent_at) * 1000, 1) if value in received else None,
+                    "produceToReceiveMs": (
+                        round((received[value] - sent_at) * 1000, 1) if value in received else None
+                    ),
                     "produceToAckMs": round((acked["at"] - sent_at) * 1000, 1) if "at" in acked else None,
                 }
             )
