@@ -23,7 +23,9 @@ for (const file of files.sort()) {
     const assertions = result.assertionResults ?? [];
     const ok = assertions.filter((a) => a.status === "passed").length;
     const bad = assertions.filter((a) => a.status === "failed").length;
-    skipped += assertions.filter((a) => a.status === "pending" || a.status === "skipped" || a.status === "todo").length;
+    skipped += assertions.filter(
+      (a) => a.status === "pending" || a.status === "skipped" || a.status === "todo",
+    ).length;
     packagePassed += ok;
     packageFailed += bad;
     if (result.status === "failed" && bad === 0) packageFailed += 1; // the file itself failed (load error, hook)

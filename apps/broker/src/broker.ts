@@ -118,7 +118,12 @@ export class Broker {
       try {
         await broker.reconcileLogs();
         await groups.load();
-        await metadata.registerBroker(config.brokerId, broker.node.host, broker.node.port, config.rack ?? null);
+        await metadata.registerBroker(
+          config.brokerId,
+          broker.node.host,
+          broker.node.port,
+          config.rack ?? null,
+        );
         await broker.listen();
       } catch (error) {
         await broker.stop();
@@ -151,7 +156,8 @@ export class Broker {
       if (!topic) continue;
       for (const partition of stored.partitions) {
         const log = this.partition(topic, partition.index);
-        if (Number(partition.logStartOffset) > log.logStartOffset) await log.advanceLogStartOffset(Number(partition.logStartOffset));
+        if (Number(partition.logStartOffset) > log.logStartOffset)
+          await log.advanceLogStartOffset(Number(partition.logStartOffset));
       }
     }
   }
@@ -219,15 +225,13 @@ export class Broker {
   /** Applies retention.ms / retention.bytes of every topic. */
   async enforceRetention(): Promise<void> {
     const configs = new Map(
-      this.topics
-        .list()
-        .map((topic) => [
-          topic.topicId,
-          {
-            retentionMs: topicConfigNumber(topic, "retention.ms"),
-            retentionBytes: topicConfigNumber(topic, "retention.bytes"),
-          },
-        ]),
+      this.topics.list().map((topic) => [
+        topic.topicId,
+        {
+          retentionMs: topicConfigNumber(topic, "retention.ms"),
+          retentionBytes: topicConfigNumber(topic, "retention.bytes"),
+        },
+      ]),
     );
     const summary = await this.logs.enforceRetention(Date.now(), configs);
     if (summary.partitionsTrimmed > 0) this.log.info(summary, "retention advanced log start offsets");

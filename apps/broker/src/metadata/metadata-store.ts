@@ -2,6 +2,13 @@
 // committed offsets, producer ids, broker registrations. PostgresMetadataStore implements it; the
 // shapes also satisfy the topic registry's TopicStore and the group coordinator's GroupStore.
 
+import type {
+  CommittedOffset as GroupCommittedOffset,
+  GroupMemberSnapshot,
+  GroupSnapshot,
+  TopicPartition,
+} from "../coordinator/group-store.js";
+
 export interface NewTopic {
   name: string;
   /** UUID chosen by the caller (Kafka's topic id). */
@@ -33,49 +40,20 @@ export interface StoredTopic {
 /** Config values to set; `null` removes the key (AlterConfigs / IncrementalAlterConfigs DELETE). */
 export type TopicConfigChanges = Record<string, string | null>;
 
-export interface TopicPartition {
-  topic: string;
-  partition: number;
-}
+/** The group coordinator's persisted shapes are the store's own: one definition of each. */
+export type { TopicPartition } from "../coordinator/group-store.js";
+export type StoredGroupMember = GroupMemberSnapshot;
 
 /** One committed offset (Kafka's OffsetAndMetadata) of a group for a partition. */
-export interface CommittedOffset extends TopicPartition {
-  offset: bigint;
-  /** -1 when the client did not send a leader epoch. */
-  leaderEpoch: number;
-  metadata: string | null;
-  /** Milliseconds since the epoch at which the coordinator accepted the commit. */
-  commitTimestamp: bigint;
+export interface CommittedOffset extends GroupCommittedOffset {
   /** Milliseconds since the epoch after which the offset may be expired; null or absent for the group's policy. */
   expireTimestamp?: bigint | null;
 }
 
-/** A member as persisted with its group, so static members survive a coordinator restart. */
-export interface StoredGroupMember {
-  memberId: string;
-  groupInstanceId: string | null;
-  clientId: string;
-  clientHost: string;
-  rebalanceTimeoutMs: number;
-  sessionTimeoutMs: number;
-  /** The member's metadata for the group's selected protocol. */
-  subscription: Buffer;
-  assignment: Buffer;
-}
-
 /** A classic group as persisted by its coordinator (Kafka's GroupMetadataValue). */
-export interface StoredGroup {
-  groupId: string;
-  protocolType: string | null;
-  generationId: number;
-  protocolName: string | null;
-  /** Member id of the leader. */
-  leader: string | null;
-  /** Milliseconds since the epoch of the last state change, null when unknown. */
-  currentStateTimestamp: bigint | null;
+export interface StoredGroup extends GroupSnapshot {
   /** Kafka's state name; when saving without one, "Stable" if there are members, else "Empty". */
   state?: string;
-  members: StoredGroupMember[];
 }
 
 export interface ProducerIdAndEpoch {
