@@ -239,4 +239,24 @@ describe("produce and fetch on the wire", () => {
     expect(fetched.records).toEqual(Buffer.alloc(0));
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
   });
+
+  it("appends acks=0 produces without answering them, keeping later answers in order", async () => {
+    await createTopic("wire-acks-zero");
+    const unanswered = client.send(ApiKey.Produce, 9, {
+      acks: 0,
+      timeoutMs: 5000,
+      transactionalId: null,
+      topicData: [
+        { name: "wire-acks-zero", partitionData: [{ index: 0, records: batch(["fire", "forget"]) }] },
+      ],
+    });
+    const answered = await produce("wire-acks-zero", batch(["acknowledged"]));
+    expect(unanswered).toBeGreaterThan(0);
+    expect(answered.baseOffset).toBe(2n);
+    expect(values((await fetchFrom("wire-acks-zero", 0n)).records)).toEqual([
+      "fire",
+      "forget",
+      "acknowledged",
+    ]);
+  });
 });

@@ -1,5 +1,8 @@
 // Start-up and shutdown of a real broker process: /health, a clean exit on SIGTERM, and a
 // restart that serves what was written before.
+
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { ApiKey, ErrorCode } from "@streambed/protocol";
 import { encodeRecordBatchSync } from "@streambed/protocol/records";
 import { afterAll, describe, expect, it } from "vitest";
@@ -56,5 +59,60 @@ describe("broker lifecycle", () => {
     await expect(BrokerProcess.start({ extraArgs: ["--max-request-bytes", "tiny"] })).rejects.toThrow(
       /--max-request-bytes/,
     );
+  });
+
+  it("starts its own PostgreSQL under the data directory when no database URL is given", async () => {
+    const embedded = await BrokerProcess.start({ databaseUrl: "embedded" });
+    try {
+      expect(embedded.logs()).toMatch(/started embedded PostgreSQL/);
+      expect(existsSync(path.join(embedded.dataDir, "postgres", "PG_VERSION"))).toBe(true);
+      const client = await RawClient.connect(embedded.port);
+      const created = await client.request(ApiKey.CreateTopics, 7, {
+        topics: [{ name: "embedded", numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }],
+        timeoutMs: 5000,
+      });
+      expect(created.topics[0]?.errorCode).toBe(ErrorCode.NONE);
+      client.close();
+      expect(await embedded.stop()).toBe(0);
+      await embedded.spawn();
+      const again = await RawClient.connect(embedded.port);
+      const metadata = await again.request(ApiKey.Metadata, 12, {
+        topics: null,
+        allowAutoTopicCreation: false,
+      });
+      expect(metadata.topics.map((topic) => [topic.name, topic.partitions.length])).toEqual([
+        ["embedded", 2],
+      ]);
+      again.close();
+    } finally {
+      await embedded.stop();
+    }
+  });
+
+  it("does not create unknown topics when auto creation is off, and describes the cluster", async () => {
+    const strict = await BrokerProcess.start({
+      extraArgs: ["--auto-create-topics", "false", "--cluster-id", "strict-cluster"],
+    });
+    try {
+      const client = await RawClient.connect(strict.port);
+      const metadata = await client.request(ApiKey.Metadata, 12, {
+        topics: [{ topicId: "00000000-0000-0000-0000-000000000000", name: "nobody-made-me" }],
+        allowAutoTopicCreation: true,
+      });
+      expect(metadata.topics[0]?.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+      const cluster = await client.request(ApiKey.DescribeCluster, 1, {
+        includeClusterAuthorizedOperations: false,
+        endpointType: 1,
+      });
+      expect(cluster).toMatchObject({
+        errorCode: ErrorCode.NONE,
+        clusterId: "strict-cluster",
+        controllerId: 1,
+      });
+      expect(cluster.brokers).toEqual([{ brokerId: 1, host: "127.0.0.1", port: strict.port, rack: null }]);
+      client.close();
+    } finally {
+      await strict.stop();
+    }
   });
 });

@@ -1,7 +1,7 @@
 // Starts a real broker process (the built dist/main.js) for integration tests, on free loopback
 // ports with its own data directory and database, and stops or kill -9s it on request.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +9,12 @@ import pg from "pg";
 
 const brokerDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const mainScript = path.join(brokerDir, "dist", "main.js");
+
+/** The broker reads DATABASE_URL too: tests choose the database explicitly. */
+function withoutDatabaseUrl(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _database, STREAMBED_DATABASE_URL: _streambed, ...rest } = env;
+  return rest;
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -41,6 +47,7 @@ export async function createTestDatabase(prefix = "broker"): Promise<string> {
 
 export interface BrokerProcessOptions {
   dataDir?: string;
+  /** A PostgreSQL URL, or "embedded" to let the broker start its own under the data directory. */
   databaseUrl?: string;
   port?: number;
   httpPort?: number;
@@ -68,6 +75,7 @@ export class BrokerProcess {
       options.dataDir ??
       mkdtempSync(path.join(process.env.STREAMBED_TEST_TMP ?? "/tmp", "streambed-broker-"));
     mkdirSync(dataDir, { recursive: true });
+    chmodSync(dataDir, 0o755); // an embedded PostgreSQL runs as 'postgres' and must enter it
     const broker = new BrokerProcess(
       dataDir,
       options.databaseUrl ?? (await createTestDatabase()),
@@ -103,8 +111,7 @@ export class BrokerProcess {
         this.dataDir,
         "--broker-id",
         String(this.brokerId),
-        "--database-url",
-        this.databaseUrl,
+        ...(this.databaseUrl === "embedded" ? [] : ["--database-url", this.databaseUrl]),
         "--group-initial-rebalance-delay-ms",
         "0",
         ...this.extraArgs,
