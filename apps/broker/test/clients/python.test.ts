@@ -198,6 +198,19 @@ describe("confluent-kafka (librdkafka)", () => {
     expect(result.committedSeenByNewMember).toEqual(everyPartition(20));
   });
 
+  it("lets a static member (group.instance.id) restart without rebalancing the group", async () => {
+    const result = await run<{
+      settled: boolean;
+      before: { a: number[]; b: number[] };
+      restartedAssignment: number[] | null;
+      bEventsDuringRestart: unknown[];
+    }>("confluent_static_member.py", { topic: uniqueName("py-static"), group: uniqueName("py-static") });
+    expect(result.settled).toBe(true);
+    expect([...result.before.a, ...result.before.b].sort()).toEqual([0, 1, 2, 3]);
+    expect(result.restartedAssignment).toEqual(result.before.a);
+    expect(result.bEventsDuringRestart).toEqual([]);
+  });
+
   it("wakes a consumer parked in a 5 s long poll when a record is appended, not at the timeout", async () => {
     const result = await run<{
       fetchWaitMs: number;
