@@ -1,10 +1,12 @@
 // Fetch: reads whole record batches from partition logs, long-polling until min bytes arrive or
 // max wait passes (woken by appends, never by polling). Fetch sessions are declined (session id 0),
-// so clients send full fetches, which Kafka allows.
+// so clients send full fetches, which Kafka allows. Fetch v0–3 gets legacy message sets.
 import { ApiKey, ErrorCode, type FetchRequestFetchPartition, KafkaProtocolError } from "@streambed/protocol";
+import { RecordFormatError } from "@streambed/protocol/records";
 import type { IsolationLevel } from "../log/partition-log.js";
 import type { TopicState } from "../topics/topic-registry.js";
 import { defineApi } from "./handler.js";
+import { downConvertBatches, legacyMagicOfFetch } from "./legacy-formats.js";
 
 const READ_COMMITTED = 1;
 const EMPTY = Buffer.alloc(0);
@@ -23,7 +25,7 @@ function leaderEpochError(topic: TopicState, partition: number, currentLeaderEpo
     : ErrorCode.FENCED_LEADER_EPOCH;
 }
 
-export const fetchApi = defineApi(ApiKey.Fetch, { min: 4, max: 17 }, async (context, request) => {
+export const fetchApi = defineApi(ApiKey.Fetch, { min: 0, max: 17 }, async (context, request) => {
   const { broker, apiVersion } = context;
   context.releaseConnection();
   if (apiVersion >= 7 && request.sessionId !== 0) {
@@ -43,6 +45,8 @@ export const fetchApi = defineApi(ApiKey.Fetch, { min: 4, max: 17 }, async (cont
   );
 
   const isolation: IsolationLevel = readCommitted ? "read_committed" : "read_uncommitted";
+  // Fetch v0–3 predates record batches: what the log holds is down-converted to magic 0 or 1.
+  const legacyMagic = legacyMagicOfFetch(apiVersion);
   const collect = async () => {
     let budget = request.maxBytes > 0 ? request.maxBytes : Number.MAX_SAFE_INTEGER;
     let totalBytes = 0;
@@ -85,8 +89,21 @@ export const fetchApi = defineApi(ApiKey.Fetch, { min: 4, max: 17 }, async (cont
               minOneBatch: totalBytes === 0,
             },
           );
-          totalBytes += result.sizeBytes;
-          budget = Math.max(0, budget - result.sizeBytes);
+          // never null: librdkafka rejects a null record set, and Kafka never sends one
+          const records =
+            legacyMagic === null
+              ? result.batches.length === 1
+                ? result.batches[0]!
+                : Buffer.concat(result.batches)
+              : downConvertBatches(result.batches, {
+                  magic: legacyMagic,
+                  fetchOffset: partition.fetchOffset,
+                  maxBytes: Math.min(partition.partitionMaxBytes, budget),
+                  minOneMessage: totalBytes === 0,
+                });
+          const sizeBytes = legacyMagic === null ? result.sizeBytes : records.length;
+          totalBytes += sizeBytes;
+          budget = Math.max(0, budget - sizeBytes);
           partitions.push({
             ...base,
             errorCode: ErrorCode.NONE,
@@ -99,12 +116,13 @@ export const fetchApi = defineApi(ApiKey.Fetch, { min: 4, max: 17 }, async (cont
                   firstOffset: BigInt(aborted.firstOffset),
                 }))
               : null,
-            // never null: librdkafka rejects a null record set, and Kafka never sends one
-            records: result.batches.length === 1 ? result.batches[0]! : Buffer.concat(result.batches),
+            records,
           });
         } catch (error) {
-          if (!(error instanceof KafkaProtocolError)) throw error;
-          const failed = failure(error.code);
+          if (!(error instanceof KafkaProtocolError || error instanceof RecordFormatError)) throw error;
+          const failed = failure(
+            error instanceof KafkaProtocolError ? error.code : ErrorCode.CORRUPT_MESSAGE,
+          );
           partitions.push({
             ...failed,
             highWatermark: BigInt(log.highWatermark),

@@ -1,12 +1,19 @@
 // Produce: validates each partition's record batch (CRC, magic, sizes, timestamps, idempotent
 // sequence) without decompressing it, appends it to the partition log in request order, and
 // answers after the write (acks=1), after the WAL fsync (acks=all), or not at all (acks=0).
+// Legacy message sets (Produce v0–2) are up-converted to one v2 batch first.
 import { ApiKey, ErrorCode, errorName, KafkaProtocolError } from "@streambed/protocol";
-import { BATCH_HEADER_SIZE, batchSizeAt, validateBatchForAppend } from "@streambed/protocol/records";
+import {
+  BATCH_HEADER_SIZE,
+  batchSizeAt,
+  isLegacyMessageSet,
+  validateBatchForAppend,
+} from "@streambed/protocol/records";
 import type { Broker } from "../broker.js";
 import { topicConfigNumber, topicConfigString } from "../topics/topic-configs.js";
 import type { TopicState } from "../topics/topic-registry.js";
 import { defineApi, type RequestContext } from "./handler.js";
+import { upConvertMessageSet } from "./legacy-formats.js";
 
 interface PartitionOutcome {
   index: number;
@@ -49,6 +56,19 @@ function appendPartition(
     );
   if (records === null || records.length === 0)
     return failed(index, ErrorCode.INVALID_RECORD, "The request carries no record batch");
+  if (isLegacyMessageSet(records)) {
+    // Kafka accepts magic 0 and 1 only from Produce v0–2, and up-converts them to one v2 batch.
+    if (context.apiVersion >= 3) {
+      return failed(
+        index,
+        ErrorCode.INVALID_RECORD,
+        `Produce v${context.apiVersion} requests must carry magic 2 record batches`,
+      );
+    }
+    const conversion = upConvertMessageSet(records);
+    if (!conversion.ok) return failed(index, conversion.errorCode, conversion.reason);
+    records = conversion.batch;
+  }
   const validation = validateBatchForAppend(records, 0, records.length);
   if (!validation.ok) return failed(index, validation.errorCode, validation.reason);
   const header = validation.header;
@@ -116,7 +136,7 @@ function appendPartition(
   }
 }
 
-export const produceApi = defineApi(ApiKey.Produce, { min: 3, max: 11 }, async (context, request) => {
+export const produceApi = defineApi(ApiKey.Produce, { min: 0, max: 11 }, async (context, request) => {
   const { broker } = context;
   const acks = request.acks;
   const topics = request.topicData.map((topicData) => {

@@ -63,15 +63,15 @@ describe("connection", () => {
     client.close();
   });
 
-  it("advertises Produce from v3 and Fetch from v4 and every other API it serves", async () => {
+  it("advertises Produce and Fetch from v0 and every other API it serves", async () => {
     const client = await RawClient.connect(broker.port);
     const response = await client.request(ApiKey.ApiVersions, 3, {
       clientSoftwareName: "t",
       clientSoftwareVersion: "1",
     });
     const byKey = new Map(response.apiKeys.map((api) => [api.apiKey, api]));
-    expect(byKey.get(ApiKey.Produce)).toMatchObject({ minVersion: 3, maxVersion: 11 });
-    expect(byKey.get(ApiKey.Fetch)).toMatchObject({ minVersion: 4, maxVersion: 17 });
+    expect(byKey.get(ApiKey.Produce)).toMatchObject({ minVersion: 0, maxVersion: 11 });
+    expect(byKey.get(ApiKey.Fetch)).toMatchObject({ minVersion: 0, maxVersion: 17 });
     expect(byKey.get(ApiKey.ListOffsets)).toMatchObject({ minVersion: 0, maxVersion: 9 });
     expect(byKey.get(ApiKey.Metadata)).toMatchObject({ minVersion: 0, maxVersion: 12 });
     expect(byKey.has(ApiKey.SaslHandshake)).toBe(false);

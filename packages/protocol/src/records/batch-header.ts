@@ -28,7 +28,7 @@ export const BATCH_LOG_OVERHEAD = 12;
 /** Where the CRC-32C coverage starts. */
 export const BATCH_CRC_START = BatchHeaderOffsets.attributes;
 
-export const enum CompressionType {
+export enum CompressionType {
   None = 0,
   Gzip = 1,
   Snappy = 2,
@@ -37,7 +37,7 @@ export const enum CompressionType {
 }
 
 /** Which timestamp the records carry: the producer's (CreateTime) or the broker's (LogAppendTime). */
-export const enum TimestampType {
+export enum TimestampType {
   CreateTime = 0,
   LogAppendTime = 1,
 }

@@ -5,7 +5,7 @@ import { RecordFormatError } from "./errors.js";
 import { encodeRecordBatchSync } from "./record-batch.js";
 
 /** Kafka's control record types; 2 and above are KRaft's own metadata-log markers. */
-export const enum ControlRecordType {
+export enum ControlRecordType {
   Abort = 0,
   Commit = 1,
   LeaderChange = 2,

@@ -15,5 +15,19 @@ export {
 export * from "./control-record.js";
 export { batchCrc, crc32c, verifyBatchCrc, writeBatchCrc } from "./crc32c.js";
 export { RecordFormatError } from "./errors.js";
+export {
+  type DecodedLegacyMessage,
+  type DecodedLegacyMessageSet,
+  decodeLegacyMessageSet,
+  type EncodeLegacyMessageSetOptions,
+  encodeLegacyMessageSet,
+  isLegacyMessageSet,
+  LEGACY_LOG_OVERHEAD,
+  LEGACY_MAGIC_OFFSET,
+  type LegacyMagic,
+  type LegacyMessage,
+  NO_TIMESTAMP,
+  sizeOfLegacyMessage,
+} from "./legacy-message-set.js";
 export * from "./record-batch.js";
 export * from "./varint.js";
