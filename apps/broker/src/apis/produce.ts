@@ -4,9 +4,9 @@
 // Legacy message sets (Produce v0–2) are up-converted to one v2 batch first.
 import { ApiKey, ErrorCode, errorName, KafkaProtocolError } from "@streambed/protocol";
 import {
-  BATCH_HEADER_SIZE,
   batchSizeAt,
   isLegacyMessageSet,
+  isTransactional,
   validateBatchForAppend,
 } from "@streambed/protocol/records";
 import type { Broker } from "../broker.js";
@@ -88,9 +88,8 @@ function appendPartition(
       `The batch is ${size} bytes, larger than max.message.bytes (${maxMessageBytes})`,
     );
   }
-  if (header.recordsCount === 0 || size < BATCH_HEADER_SIZE)
-    return failed(index, ErrorCode.INVALID_RECORD, "The record batch is empty");
-  if (acks !== -1 && header.producerId >= 0n && (header.attributes & 0x10) !== 0) {
+  // (empty batches and bad counts were refused by validateBatchForAppend)
+  if (acks !== -1 && isTransactional(header.attributes)) {
     return failed(index, ErrorCode.INVALID_REQUIRED_ACKS, "Transactional producers must use acks=all");
   }
   const now = BigInt(Date.now());
