@@ -117,7 +117,7 @@ export class BrokerProcess {
         ...this.extraArgs,
       ],
       {
-        env: { ...process.env, STREAMBED_LOG_LEVEL: "info", ...this.env },
+        env: { ...withoutDatabaseUrl(process.env), STREAMBED_LOG_LEVEL: "info", ...this.env },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
