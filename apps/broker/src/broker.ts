@@ -151,14 +151,12 @@ export class Broker {
     );
     for (const topicId of orphaned) await this.logs.deleteTopic(topicId);
     // The WAL records log start offset moves too; PostgreSQL's copy wins if the WAL lost one.
-    for (const stored of await this.metadata.listTopics()) {
-      const topic = this.topics.get(stored.name);
-      if (!topic) continue;
-      for (const partition of stored.partitions) {
-        const log = this.partition(topic, partition.index);
-        if (Number(partition.logStartOffset) > log.logStartOffset)
-          await log.advanceLogStartOffset(Number(partition.logStartOffset));
-      }
+    for (const stored of await this.metadata.listLogStartOffsets()) {
+      const topic = this.topics.get(stored.topic);
+      if (!topic?.partitions[stored.partition]) continue;
+      const log = this.partition(topic, stored.partition);
+      if (Number(stored.logStartOffset) > log.logStartOffset)
+        await log.advanceLogStartOffset(Number(stored.logStartOffset));
     }
   }
 

@@ -19,8 +19,6 @@ export interface TopicState {
   readonly internal: boolean;
 }
 
-export type ConfigChange = { name: string; value: string | null };
-
 /** What the registry needs from the metadata store. */
 export interface TopicStore {
   createTopic(topic: {
