@@ -10,7 +10,7 @@ const EARLIEST_LOCAL = -4n;
 const LATEST_TIERED = -5n;
 const READ_COMMITTED = 1;
 
-export const listOffsetsApi = defineApi(ApiKey.ListOffsets, { min: 0, max: 9 }, async (context, request) => {
+export const listOffsetsApi = defineApi(ApiKey.ListOffsets, { min: 0, max: 10 }, async (context, request) => {
   const { broker, apiVersion } = context;
   const isolation: IsolationLevel =
     request.isolationLevel === READ_COMMITTED ? "read_committed" : "read_uncommitted";

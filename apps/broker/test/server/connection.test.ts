@@ -72,7 +72,7 @@ describe("connection", () => {
     const byKey = new Map(response.apiKeys.map((api) => [api.apiKey, api]));
     expect(byKey.get(ApiKey.Produce)).toMatchObject({ minVersion: 0, maxVersion: 11 });
     expect(byKey.get(ApiKey.Fetch)).toMatchObject({ minVersion: 0, maxVersion: 17 });
-    expect(byKey.get(ApiKey.ListOffsets)).toMatchObject({ minVersion: 0, maxVersion: 9 });
+    expect(byKey.get(ApiKey.ListOffsets)).toMatchObject({ minVersion: 0, maxVersion: 10 });
     expect(byKey.get(ApiKey.Metadata)).toMatchObject({ minVersion: 0, maxVersion: 12 });
     expect(byKey.has(ApiKey.SaslHandshake)).toBe(false);
     client.close();
