@@ -52,6 +52,46 @@ export const BrokerConfigSchema = z.object({
     .min(1024 * 1024)
     .default(64 * 1024 * 1024),
   groupInitialRebalanceDelayMs: z.coerce.number().int().min(0).default(3000),
+  wal: z.enum(["file", "object"]).default("file"),
+  s3Endpoint: z.string().url().optional(),
+  bucket: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      "expected an S3 bucket name (3-63 lowercase letters, digits, '.', '-')",
+    )
+    .optional(),
+  s3Region: z.string().min(1).default("us-east-1"),
+  s3PathStyle: bool.optional(),
+  objectKeyPrefix: z.string().optional(),
+  uploadBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(8 * 1024 * 1024),
+  uploadIntervalMs: z.coerce.number().int().min(1).optional(),
+  maxPendingUploadBytes: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .default(512 * 1024 * 1024),
+  blockBytes: z.coerce
+    .number()
+    .int()
+    .min(4096)
+    .default(1024 * 1024),
+  blockCacheBytes: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(256 * 1024 * 1024),
+  catchUpReadConcurrency: z.coerce.number().int().min(1).default(8),
+  catchUpBytesPerSecond: z.coerce.number().int().min(0).default(0),
+  objectDeleteGraceMs: z.coerce.number().int().min(0).default(60_000),
+  orphanObjectAgeMs: z.coerce.number().int().min(1000).default(600_000),
+  objectGcIntervalMs: z.coerce.number().int().min(100).default(30_000),
+  retentionCheckIntervalMs: z.coerce.number().int().min(100).default(30_000),
+  s3FaultInjection: z.string().optional(),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
 
@@ -122,6 +162,95 @@ export const configSources: Record<ConfigKey, { flag: string; env: string[]; des
     flag: "group-initial-rebalance-delay-ms",
     env: ["STREAMBED_GROUP_INITIAL_REBALANCE_DELAY_MS"],
     description: "wait for more members before the first rebalance of a new group",
+  },
+  wal: {
+    flag: "wal",
+    env: ["STREAMBED_WAL"],
+    description:
+      "write-ahead log: file (fsync'd locally, acks in ~ms, stored in objects later) or object (acks once stored in the bucket)",
+  },
+  s3Endpoint: {
+    flag: "s3-endpoint",
+    env: ["STREAMBED_S3_ENDPOINT"],
+    description:
+      "S3-compatible endpoint URL (default: AWS for --bucket; without --bucket, an embedded endpoint)",
+  },
+  bucket: {
+    flag: "bucket",
+    env: ["STREAMBED_BUCKET"],
+    description: "bucket for the data (credentials from the standard AWS chain)",
+  },
+  s3Region: { flag: "s3-region", env: ["STREAMBED_S3_REGION", "AWS_REGION"], description: "bucket region" },
+  s3PathStyle: {
+    flag: "s3-path-style",
+    env: ["STREAMBED_S3_PATH_STYLE"],
+    description: "path-style bucket addressing (default: true with --s3-endpoint)",
+  },
+  objectKeyPrefix: {
+    flag: "object-key-prefix",
+    env: ["STREAMBED_OBJECT_KEY_PREFIX"],
+    description: "prefix of every object key (default: streambed/<cluster id>/)",
+  },
+  uploadBytes: {
+    flag: "upload-bytes",
+    env: ["STREAMBED_UPLOAD_BYTES"],
+    description: "upload a stream-set object once this many bytes wait",
+  },
+  uploadIntervalMs: {
+    flag: "upload-interval-ms",
+    env: ["STREAMBED_UPLOAD_INTERVAL_MS"],
+    description: "upload at most this long after data starts waiting (default: 1000 file WAL, 20 object WAL)",
+  },
+  maxPendingUploadBytes: {
+    flag: "max-pending-upload-bytes",
+    env: ["STREAMBED_MAX_PENDING_UPLOAD_BYTES"],
+    description: "Produce waits while this many bytes wait for upload (backpressure)",
+  },
+  blockBytes: {
+    flag: "block-bytes",
+    env: ["STREAMBED_BLOCK_BYTES"],
+    description: "target size of a stored block (the unit of a ranged GET)",
+  },
+  blockCacheBytes: {
+    flag: "block-cache-bytes",
+    env: ["STREAMBED_BLOCK_CACHE_BYTES"],
+    description: "memory budget of the catch-up block cache",
+  },
+  catchUpReadConcurrency: {
+    flag: "catch-up-read-concurrency",
+    env: ["STREAMBED_CATCH_UP_READ_CONCURRENCY"],
+    description: "most concurrent ranged GETs for catch-up reads",
+  },
+  catchUpBytesPerSecond: {
+    flag: "catch-up-bytes-per-second",
+    env: ["STREAMBED_CATCH_UP_BYTES_PER_SECOND"],
+    description: "byte rate limit of catch-up reads from object storage (0: unlimited)",
+  },
+  objectDeleteGraceMs: {
+    flag: "object-delete-grace-ms",
+    env: ["STREAMBED_OBJECT_DELETE_GRACE_MS"],
+    description: "an unreferenced object is deleted this long after it lost its last block",
+  },
+  orphanObjectAgeMs: {
+    flag: "orphan-object-age-ms",
+    env: ["STREAMBED_ORPHAN_OBJECT_AGE_MS"],
+    description: "an uploaded object never committed is deleted after this long",
+  },
+  objectGcIntervalMs: {
+    flag: "object-gc-interval-ms",
+    env: ["STREAMBED_OBJECT_GC_INTERVAL_MS"],
+    description: "how often unreferenced and orphaned objects are collected",
+  },
+  retentionCheckIntervalMs: {
+    flag: "retention-check-interval-ms",
+    env: ["STREAMBED_RETENTION_CHECK_INTERVAL_MS"],
+    description: "how often retention.ms / retention.bytes are applied (log.retention.check.interval.ms)",
+  },
+  s3FaultInjection: {
+    flag: "s3-fault-injection",
+    env: ["STREAMBED_S3_FAULT_INJECTION"],
+    description:
+      "TESTING ONLY: inject object-store faults (e.g. put:slowDown:times=3) and enable POST /debug/object-store/faults",
   },
   logLevel: { flag: "log-level", env: ["STREAMBED_LOG_LEVEL"], description: "pino log level" },
 };

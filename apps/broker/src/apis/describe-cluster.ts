@@ -15,14 +15,18 @@ export const describeClusterApi = defineApi(
         brokers: [],
       };
     }
-    const node = broker.advertisedNode();
     return {
       errorCode: ErrorCode.NONE,
       errorMessage: null,
       endpointType: 1,
       clusterId: broker.clusterId,
-      controllerId: broker.brokerId,
-      brokers: [{ brokerId: node.nodeId, host: node.host, port: node.port, rack: node.rack }],
+      controllerId: broker.controllerId(),
+      brokers: broker.clusterNodes().map((node) => ({
+        brokerId: node.nodeId,
+        host: node.host,
+        port: node.port,
+        rack: node.rack,
+      })),
       clusterAuthorizedOperations: -2147483648,
     };
   },

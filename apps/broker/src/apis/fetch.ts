@@ -78,7 +78,11 @@ export const fetchApi = defineApi(ApiKey.Fetch, { min: 0, max: 17 }, async (cont
           partitions.push(failure(epochError));
           continue;
         }
-        const log = broker.partition(topic, partition.partition);
+        const log = broker.logs.get({ topicId: topic.topicId, partition: partition.partition });
+        if (!log?.isLeader) {
+          partitions.push(failure(ErrorCode.NOT_LEADER_OR_FOLLOWER));
+          continue;
+        }
         try {
           // KIP-74: the first non-empty partition returns at least one whole batch even beyond max bytes.
           const result = await log.read(
@@ -139,17 +143,12 @@ export const fetchApi = defineApi(ApiKey.Fetch, { min: 0, max: 17 }, async (cont
   let result = await collect();
   if (result.totalBytes < request.minBytes && request.maxWaitMs > 0 && !result.anyError) {
     const waits = reads.flatMap((read) =>
-      read.partitions.flatMap(({ topic, request: partition }) =>
-        topic?.partitions[partition.partition]
-          ? [
-              {
-                log: broker.partition(topic, partition.partition),
-                offset: Number(partition.fetchOffset),
-                isolation: isolation as IsolationLevel,
-              },
-            ]
-          : [],
-      ),
+      read.partitions.flatMap(({ topic, request: partition }) => {
+        const log = topic && broker.logs.get({ topicId: topic.topicId, partition: partition.partition });
+        return log?.isLeader
+          ? [{ log, offset: Number(partition.fetchOffset), isolation: isolation as IsolationLevel }]
+          : [];
+      }),
     );
     const deadline = Date.now() + request.maxWaitMs;
     while (result.totalBytes < request.minBytes && Date.now() < deadline) {

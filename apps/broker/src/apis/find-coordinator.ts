@@ -1,5 +1,5 @@
-// FindCoordinator: which broker coordinates a consumer group or transactional id. One broker
-// coordinates everything for now; the shared-storage milestone places coordinators per broker.
+// FindCoordinator: which broker coordinates a consumer group or transactional id: the leader of
+// the key's coordinator slot, as the controller placed it.
 import { ApiKey, ErrorCode } from "@streambed/protocol";
 import { defineApi } from "./handler.js";
 
@@ -10,7 +10,6 @@ export const findCoordinatorApi = defineApi(
   ApiKey.FindCoordinator,
   { min: 0, max: 6 },
   async (context, request) => {
-    const node = context.broker.advertisedNode();
     const answer = (key: string) => {
       if (request.keyType !== GROUP && request.keyType !== TRANSACTION) {
         return {
@@ -30,6 +29,17 @@ export const findCoordinatorApi = defineApi(
           port: -1,
           errorCode: ErrorCode.INVALID_GROUP_ID,
           errorMessage: "the group id is empty",
+        };
+      }
+      const node = context.broker.coordinatorFor(key);
+      if (!node) {
+        return {
+          key,
+          nodeId: -1,
+          host: "",
+          port: -1,
+          errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE,
+          errorMessage: "the coordinator of this key is moving to another broker",
         };
       }
       return {

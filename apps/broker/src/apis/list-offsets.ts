@@ -1,5 +1,5 @@
 // ListOffsets: the earliest, latest, max-timestamp or first-at-timestamp offset of partitions.
-import { ApiKey, ErrorCode } from "@streambed/protocol";
+import { ApiKey, ErrorCode, KafkaProtocolError } from "@streambed/protocol";
 import type { IsolationLevel } from "../log/partition-log.js";
 import { defineApi } from "./handler.js";
 
@@ -42,11 +42,21 @@ export const listOffsetsApi = defineApi(ApiKey.ListOffsets, { min: 0, max: 10 },
               : ErrorCode.FENCED_LEADER_EPOCH,
           ),
         );
+      } else if (
+        !broker.logs.get({ topicId: topic.topicId, partition: partition.partitionIndex })?.isLeader
+      ) {
+        partitions.push(answer(ErrorCode.NOT_LEADER_OR_FOLLOWER));
       } else {
         const log = broker.partition(topic, partition.partitionIndex);
         const epoch = state.leaderEpoch;
-        const found = async (lookup: Promise<{ offset: number; timestamp: number } | undefined>) => {
-          const result = await lookup;
+        const found = async (lookup: () => Promise<{ offset: number; timestamp: number } | undefined>) => {
+          let result: { offset: number; timestamp: number } | undefined;
+          try {
+            result = await lookup();
+          } catch (error) {
+            if (error instanceof KafkaProtocolError) return answer(error.code);
+            throw error;
+          }
           // No record at or after the timestamp: Kafka answers offset -1 (v1+).
           return result
             ? answer(ErrorCode.NONE, BigInt(result.offset), BigInt(result.timestamp), epoch)
@@ -64,13 +74,13 @@ export const listOffsetsApi = defineApi(ApiKey.ListOffsets, { min: 0, max: 10 },
             partitions.push(answer(ErrorCode.NONE, -1n, -1n, epoch));
             break;
           case MAX_TIMESTAMP:
-            partitions.push(await found(log.maxTimestamp(isolation)));
+            partitions.push(await found(() => log.maxTimestamp(isolation)));
             break;
           default:
             partitions.push(
               partition.timestamp < 0n
                 ? answer(ErrorCode.INVALID_REQUEST)
-                : await found(log.offsetForTimestamp(Number(partition.timestamp), isolation)),
+                : await found(() => log.offsetForTimestamp(Number(partition.timestamp), isolation)),
             );
         }
       }

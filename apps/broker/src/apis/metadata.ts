@@ -89,12 +89,16 @@ export const metadataApi = defineApi(ApiKey.Metadata, { min: 0, max: 12 }, async
       );
     }
   }
-  const node = broker.advertisedNode();
   return {
     throttleTimeMs: 0,
-    brokers: [{ nodeId: node.nodeId, host: node.host, port: node.port, rack: node.rack }],
+    brokers: broker.clusterNodes().map((node) => ({
+      nodeId: node.nodeId,
+      host: node.host,
+      port: node.port,
+      rack: node.rack,
+    })),
     clusterId: broker.clusterId,
-    controllerId: broker.brokerId,
+    controllerId: broker.controllerId(),
     topics,
     clusterAuthorizedOperations: OPERATIONS_NOT_REQUESTED,
   };

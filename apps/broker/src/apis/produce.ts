@@ -113,7 +113,6 @@ function appendPartition(
   const batch = Buffer.from(records);
   try {
     const result = broker.partition(topic, index).startAppend(batch, {
-      leaderEpoch: partition.leaderEpoch,
       logAppendTimeMs: logAppendTime ? Number(now) : null,
       origin: "client",
     });
@@ -138,6 +137,8 @@ function appendPartition(
 export const produceApi = defineApi(ApiKey.Produce, { min: 0, max: 11 }, async (context, request) => {
   const { broker } = context;
   const acks = request.acks;
+  // Backpressure: while object storage is behind, new appends wait instead of growing memory.
+  await broker.logs.admit();
   const topics = request.topicData.map((topicData) => {
     const topic = broker.topics.get(topicData.name);
     const partitions = topicData.partitionData.map((partitionData) => {
@@ -164,6 +165,12 @@ export const produceApi = defineApi(ApiKey.Produce, { min: 0, max: 11 }, async (
     topics.flatMap((topic) =>
       topic.partitions.map((partition) =>
         partition.done?.catch((error: unknown) => {
+          if (error instanceof KafkaProtocolError && error.code !== ErrorCode.KAFKA_STORAGE_ERROR) {
+            // Fenced while waiting (another broker leads the partition now): the client retries there.
+            partition.errorCode = error.code;
+            partition.errorMessage = error.message;
+            return;
+          }
           context.log.error(
             { err: error, topic: topic.name, partition: partition.index },
             "WAL write failed",

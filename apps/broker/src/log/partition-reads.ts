@@ -1,16 +1,15 @@
-// Reading a partition log: whole batches from a fetch offset within a byte budget (log cache for
-// recent appends, the WAL through the offset index for older ones), and the lookups ListOffsets
-// needs (first offset at or after a timestamp, the max timestamp).
+// Reading a partition log: whole batches from a fetch offset within a byte budget — the tail
+// (unstored appends, in memory) and the log cache for recent data, then stored blocks through the
+// block cache and ranged GETs for catch-up reads — and the lookups ListOffsets needs.
 
 import { ErrorCode, KafkaProtocolError } from "@streambed/protocol";
-import type { IndexedAppend } from "./offset-index.js";
+import type { StoredBlock } from "../storage/objects/object-catalog.js";
 import type { IsolationLevel } from "./offset-waiters.js";
 import type { PartitionLog } from "./partition-log.js";
 import type { AbortedTransaction } from "./producer-state.js";
 import { forEachStoredBatch, storedMaxTimestamp } from "./record-batches.js";
 import { forEachRecord } from "./record-scan.js";
 import { asStorageError } from "./storage-errors.js";
-
 export interface ReadOptions {
   isolation?: IsolationLevel;
   /** Return the first batch even if it is larger than maxBytes (Kafka's KIP-74 rule), so a
@@ -58,70 +57,64 @@ export async function readBatchesFrom(
     abortedTransactions: [],
   };
   const end = log.readableEnd(isolation);
-  const first = log.index.find(fetchOffset);
-  if (fetchOffset >= end || first === -1) return result;
-
-  // Index sizes bound the batch bytes, so these appends cover maxBytes; they load in parallel.
-  const planned: IndexedAppend[] = [];
-  let plannedBytes = 0;
-  for (let index = first; index < log.index.length && plannedBytes < Math.max(maxBytes, 1); index += 1) {
-    const append = log.index.at(index);
-    if (append.baseOffset >= end) break;
-    planned.push(append);
-    plannedBytes += append.size;
-  }
-  const loaded = await loadAppends(log, planned, fetchOffset);
-
   const minOneBatch = options.minOneBatch ?? true;
-  let lastOffset = fetchOffset - 1;
+  let offset = fetchOffset;
   let full = false;
-  for (const data of loaded) {
-    forEachStoredBatch(data, (position, size, baseOffset, batchLastOffset) => {
-      if (batchLastOffset < fetchOffset) return true;
+  while (!full && offset < end && result.sizeBytes < Math.max(maxBytes, 1)) {
+    const chunk = await loadChunk(log, offset, fetchOffset);
+    if (!chunk) break;
+    let advanced = false;
+    forEachStoredBatch(chunk.data, (position, size, baseOffset, batchLastOffset) => {
+      if (batchLastOffset < offset) return true;
       const first = result.batches.length === 0;
       if (baseOffset >= end || (result.sizeBytes + size > maxBytes && !(first && minOneBatch))) {
         full = true;
         return false;
       }
-      result.batches.push(data.subarray(position, position + size));
+      result.batches.push(chunk.data.subarray(position, position + size));
       result.sizeBytes += size;
-      lastOffset = batchLastOffset;
+      offset = batchLastOffset + 1;
+      advanced = true;
       return true;
     });
-    if (full) break;
+    if (!advanced) {
+      if (full || chunk.endOffset <= offset) break;
+      offset = chunk.endOffset;
+    }
   }
   if (isolation === "read_committed" && result.batches.length > 0) {
-    result.abortedTransactions = log.abortedTransactions(fetchOffset, lastOffset + 1);
+    result.abortedTransactions = log.abortedTransactions(fetchOffset, offset);
   }
   return result;
 }
 
-/** First record at or after `timestamp` below the readable end, from the log start offset on.
- *  Exact for uncompressed batches; for compressed ones (never decompressed) the first offset of the
- *  first batch whose max timestamp reaches it, with that max timestamp. */
+/** First record at or after `timestamp` below the readable end, from the log start offset on:
+ *  the stored blocks first (PostgreSQL knows each block's max timestamp), then the tail. Exact for
+ *  uncompressed batches; for compressed ones (never decompressed) the first offset of the first
+ *  batch whose max timestamp reaches it, with that max timestamp. */
 export async function findOffsetForTimestamp(
   log: PartitionLog,
   timestamp: number,
   isolation: IsolationLevel = "read_uncommitted",
 ): Promise<TimestampAndOffset | undefined> {
   const end = log.readableEnd(isolation);
-  let index = log.index.firstWithMaxTimestampAtLeast(timestamp);
-  while (index !== -1 && log.index.baseOffsetAt(index) < end) {
-    const startOffset = log.logStartOffset;
-    const [data] = await loadAppends(log, [log.index.at(index)], startOffset);
-    let found: TimestampAndOffset | undefined;
-    forEachStoredBatch(data!, (position, _size, baseOffset, lastOffset) => {
-      if (baseOffset >= end) return false;
-      const maxTimestamp = storedMaxTimestamp(data!, position);
-      if (lastOffset < startOffset || maxTimestamp < timestamp) return true;
-      found = firstRecordAtOrAfter(data!, position, timestamp, startOffset) ?? {
-        timestamp: maxTimestamp,
-        offset: Math.max(baseOffset, startOffset),
-      };
-      return false;
-    });
+  const { topicId, partition } = log.topicPartition;
+  let from = log.logStartOffset;
+  while (from < Math.min(end, log.storedEndOffset)) {
+    const block = await catalogCall(log, () =>
+      log.storage.catalog.firstBlockWithTimestamp(topicId, partition, from, timestamp),
+    );
+    if (!block || block.baseOffset >= end) break;
+    const data = await readStoredBlock(log, block, from);
+    const found = firstAtOrAfter(data, timestamp, log.logStartOffset, end);
     if (found) return found;
-    index = log.index.firstWithMaxTimestampAtLeast(timestamp, index + 1);
+    from = block.endOffset;
+  }
+  for (const append of log.pendingAppends) {
+    if (append.baseOffset >= end) break;
+    if (append.maxTimestamp < timestamp) continue;
+    const found = firstAtOrAfter(append.data, timestamp, log.logStartOffset, end);
+    if (found) return found;
   }
   return undefined;
 }
@@ -133,23 +126,56 @@ export async function findMaxTimestamp(
   isolation: IsolationLevel = "read_uncommitted",
 ): Promise<TimestampAndOffset | undefined> {
   const end = log.readableEnd(isolation);
-  let best = -1;
-  for (let index = 0; index < log.index.length && log.index.baseOffsetAt(index) < end; index += 1) {
-    if (best === -1 || log.index.maxTimestampAt(index) > log.index.maxTimestampAt(best)) best = index;
+  const candidates: Buffer[] = [];
+  let best = Number.NEGATIVE_INFINITY;
+  const { topicId, partition } = log.topicPartition;
+  const block = await catalogCall(log, () => log.storage.catalog.blockWithMaxTimestamp(topicId, partition));
+  if (block && block.baseOffset < end) {
+    candidates.push(await readStoredBlock(log, block, log.logStartOffset));
+    best = block.maxTimestamp;
   }
-  if (best === -1) return undefined;
-  const startOffset = log.logStartOffset;
-  const [data] = await loadAppends(log, [log.index.at(best)], startOffset);
+  let bestTail: Buffer | undefined;
+  for (const append of log.pendingAppends) {
+    if (append.baseOffset >= end) break;
+    if (append.maxTimestamp > best) {
+      best = append.maxTimestamp;
+      bestTail = append.data;
+    }
+  }
+  if (bestTail) candidates.push(bestTail);
   let found: TimestampAndOffset | undefined;
-  forEachStoredBatch(data!, (position, _size, baseOffset, lastOffset) => {
+  const startOffset = log.logStartOffset;
+  for (const data of candidates) {
+    forEachStoredBatch(data, (position, _size, baseOffset, lastOffset) => {
+      if (baseOffset >= end) return false;
+      const maxTimestamp = storedMaxTimestamp(data, position);
+      if (lastOffset < startOffset || (found && found.timestamp >= maxTimestamp)) return true;
+      found = firstRecordAtOrAfter(data, position, maxTimestamp, startOffset) ?? {
+        timestamp: maxTimestamp,
+        offset: lastOffset,
+      };
+      return true;
+    });
+  }
+  return found;
+}
+
+function firstAtOrAfter(
+  data: Buffer,
+  timestamp: number,
+  startOffset: number,
+  end: number,
+): TimestampAndOffset | undefined {
+  let found: TimestampAndOffset | undefined;
+  forEachStoredBatch(data, (position, _size, baseOffset, lastOffset) => {
     if (baseOffset >= end) return false;
-    const maxTimestamp = storedMaxTimestamp(data!, position);
-    if (lastOffset < startOffset || (found && found.timestamp >= maxTimestamp)) return true;
-    found = firstRecordAtOrAfter(data!, position, maxTimestamp, startOffset) ?? {
+    const maxTimestamp = storedMaxTimestamp(data, position);
+    if (lastOffset < startOffset || maxTimestamp < timestamp) return true;
+    found = firstRecordAtOrAfter(data, position, timestamp, startOffset) ?? {
       timestamp: maxTimestamp,
-      offset: lastOffset,
+      offset: Math.max(baseOffset, startOffset),
     };
-    return true;
+    return false;
   });
   return found;
 }
@@ -173,15 +199,63 @@ function firstRecordAtOrAfter(
   return found;
 }
 
-async function loadAppends(log: PartitionLog, appends: IndexedAppend[], offset: number): Promise<Buffer[]> {
-  try {
-    return await Promise.all(
-      appends.map(async (append) => {
-        const cached = log.cache.get(log.cacheKey, append.baseOffset);
-        if (cached?.baseOffset === append.baseOffset) return cached.data;
-        return (await log.wal.read(append)).payload;
-      }),
+interface Chunk {
+  /** Whole batches; the first holds the requested offset. */
+  data: Buffer;
+  /** Offset after the chunk's last batch. */
+  endOffset: number;
+}
+
+/** The bytes holding `offset`: the tail, the log cache, or a stored block. */
+async function loadChunk(log: PartitionLog, offset: number, fetchOffset: number): Promise<Chunk | undefined> {
+  if (offset >= log.storedEndOffset) {
+    const pending = log.pendingAppends;
+    let low = 0;
+    let high = pending.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const append = pending[middle]!;
+      if (offset < append.baseOffset) high = middle - 1;
+      else if (offset >= append.nextOffset) low = middle + 1;
+      else {
+        log.storage.countRead("tail", append.data.length);
+        return { data: append.data, endOffset: append.nextOffset };
+      }
+    }
+    return undefined;
+  }
+  const cached = log.storage.cache.get(log.cacheKey, offset);
+  if (cached) {
+    log.storage.countRead("logCache", cached.data.length);
+    return { data: cached.data, endOffset: cached.nextOffset };
+  }
+  let block = log.blocks.find(offset);
+  if (!block) {
+    const { topicId, partition } = log.topicPartition;
+    const found = await catalogCall(log, () =>
+      log.storage.catalog.blocksFrom(topicId, partition, offset, 64),
     );
+    log.blocks.add(found);
+    block = found.find((candidate) => candidate.baseOffset <= offset && offset < candidate.endOffset);
+    if (!block) {
+      if (fetchOffset < log.logStartOffset) {
+        throw new KafkaProtocolError(
+          ErrorCode.OFFSET_OUT_OF_RANGE,
+          `offset ${fetchOffset} was deleted during the read`,
+        );
+      }
+      throw new KafkaProtocolError(
+        ErrorCode.KAFKA_STORAGE_ERROR,
+        `no stored block holds offset ${offset} of ${log.cacheKey} (stored up to ${log.storedEndOffset})`,
+      );
+    }
+  }
+  return { data: await readStoredBlock(log, block, fetchOffset), endOffset: block.endOffset };
+}
+
+async function readStoredBlock(log: PartitionLog, block: StoredBlock, offset: number): Promise<Buffer> {
+  try {
+    return await log.storage.readBlock(block, log.blocks.following(block, 4));
   } catch (error) {
     if (offset < log.logStartOffset) {
       throw new KafkaProtocolError(
@@ -189,6 +263,14 @@ async function loadAppends(log: PartitionLog, appends: IndexedAppend[], offset: 
         `offset ${offset} was deleted during the read`,
       );
     }
-    throw asStorageError(error, `reading ${log.cacheKey}`);
+    throw asStorageError(error, `reading ${log.cacheKey} from object storage`);
+  }
+}
+
+async function catalogCall<T>(log: PartitionLog, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw asStorageError(error, `looking up stored blocks of ${log.cacheKey}`);
   }
 }

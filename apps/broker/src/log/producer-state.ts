@@ -155,6 +155,16 @@ export class ProducerStateManager {
     return { producers, abortedTransactions: this.aborted.map((transaction) => ({ ...transaction })) };
   }
 
+  /** A manager holding exactly `snapshot` (a new leader starts from the stored state). */
+  static fromSnapshot(snapshot: ProducerStateSnapshot): ProducerStateManager {
+    const manager = new ProducerStateManager();
+    for (const entry of snapshot.producers) {
+      manager.store({ ...entry, batches: entry.batches.map((batch) => ({ ...batch })) });
+    }
+    manager.recordAborted(snapshot.abortedTransactions.map((transaction) => ({ ...transaction })));
+    return manager;
+  }
+
   /** @internal used by ProducerAppend */
   copyOf(producerId: bigint): ProducerEntry {
     const entry = this.producers.get(producerId);
@@ -270,4 +280,31 @@ function sequenceAfter(sequence: number, increment: number): number {
 
 function inSequence(lastSequence: number, nextSequence: number): boolean {
   return nextSequence === lastSequence + 1 || (nextSequence === 0 && lastSequence === INT32_MAX);
+}
+
+/** The snapshot as JSON (producer ids are 64-bit: kept as strings). */
+export function encodeProducerSnapshot(snapshot: ProducerStateSnapshot): string {
+  return JSON.stringify(snapshot, (_key, value) => (typeof value === "bigint" ? value.toString() : value));
+}
+
+/** Reads what encodeProducerSnapshot wrote (as parsed JSON); anything else is an empty state. */
+export function decodeProducerSnapshot(value: unknown): ProducerStateSnapshot {
+  const empty: ProducerStateSnapshot = { producers: [], abortedTransactions: [] };
+  if (!value || typeof value !== "object") return empty;
+  const raw = value as { producers?: unknown; abortedTransactions?: unknown };
+  if (!Array.isArray(raw.producers) || !Array.isArray(raw.abortedTransactions)) return empty;
+  return {
+    producers: raw.producers.map((entry: ProducerEntry & { producerId: string }) => ({
+      producerId: BigInt(entry.producerId),
+      producerEpoch: entry.producerEpoch,
+      batches: entry.batches,
+      transactionFirstOffset: entry.transactionFirstOffset ?? undefined,
+    })),
+    abortedTransactions: raw.abortedTransactions.map(
+      (transaction: AbortedTransaction & { producerId: string }) => ({
+        ...transaction,
+        producerId: BigInt(transaction.producerId),
+      }),
+    ),
+  };
 }

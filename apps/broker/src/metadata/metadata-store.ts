@@ -16,8 +16,8 @@ export interface NewTopic {
   /** Number of partitions, at least 1. */
   partitions: number;
   configs: Record<string, string>;
-  /** Leader of every new partition; -1 (no leader) when omitted. */
-  leaderId?: number;
+  /** Leader of every new partition (or one per partition); -1 (no leader) when omitted. */
+  leaderId?: number | readonly number[];
 }
 
 export interface StoredPartition {
@@ -82,7 +82,7 @@ export interface MetadataStore {
   /** Every topic, by name. */
   listTopics(): Promise<StoredTopic[]>;
   /** Grows the topic to `totalCount` partitions. @throws UnknownTopicOrPartitionError, InvalidPartitionsError */
-  createPartitions(name: string, totalCount: number, leaderId?: number): Promise<void>;
+  createPartitions(name: string, totalCount: number, leaderId?: number | readonly number[]): Promise<void>;
   /**
    * Applies `changes` to the topic's configs: incrementally by default (keys not named are kept), or
    * with `replace` as the topic's whole set (keys not named are removed). @throws UnknownTopicOrPartitionError

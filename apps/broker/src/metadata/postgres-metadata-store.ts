@@ -48,6 +48,11 @@ export class PostgresMetadataStore implements MetadataStore {
     );
   }
 
+  /** The Prisma client, for the other PostgreSQL-backed parts (object catalog, cluster). */
+  get client(): PrismaClient {
+    return this.prisma;
+  }
+
   static connect(databaseUrl: string, options: PostgresMetadataStoreOptions = {}): PostgresMetadataStore {
     return new PostgresMetadataStore(createPrismaClient(databaseUrl), options);
   }
@@ -107,7 +112,11 @@ export class PostgresMetadataStore implements MetadataStore {
     }));
   }
 
-  async createPartitions(name: string, totalCount: number, leaderId = -1): Promise<void> {
+  async createPartitions(
+    name: string,
+    totalCount: number,
+    leaderId: number | readonly number[] = -1,
+  ): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       const topic = await lockTopic(tx, name);
       if (!Number.isInteger(totalCount) || totalCount <= topic.partitionCount) {
@@ -355,8 +364,12 @@ async function lockTopic(
   return { topicId: row.topic_id, partitionCount: row.partition_count };
 }
 
-function partitionRows(from: number, to: number, leaderId: number) {
-  return Array.from({ length: to - from }, (_, offset) => ({ partitionIndex: from + offset, leaderId }));
+/** Partition rows [from, to); `leaderId` is one broker for all, or one per new partition. */
+function partitionRows(from: number, to: number, leaderId: number | readonly number[]) {
+  return Array.from({ length: to - from }, (_, offset) => ({
+    partitionIndex: from + offset,
+    leaderId: typeof leaderId === "number" ? leaderId : (leaderId[offset] ?? -1),
+  }));
 }
 
 function isoTimestamp(milliseconds: bigint): string {

@@ -26,15 +26,16 @@ export interface TopicStore {
     topicId: string;
     partitions: number;
     configs: Record<string, string>;
+    leaderId?: readonly number[];
   }): Promise<void>;
   deleteTopic(name: string): Promise<void>;
-  createPartitions(name: string, totalCount: number): Promise<void>;
+  createPartitions(name: string, totalCount: number, leaderId?: readonly number[]): Promise<void>;
   replaceTopicConfigs(name: string, configs: Record<string, string>): Promise<void>;
   listTopics(): Promise<
     {
       name: string;
       topicId: string;
-      partitions: { index: number; leaderEpoch: number }[];
+      partitions: { index: number; leaderId: number; leaderEpoch: number }[];
       configs: Record<string, string>;
     }[]
   >;
@@ -76,22 +77,53 @@ export class TopicRegistry {
   constructor(
     private readonly store: TopicStore,
     private readonly logs: TopicLogs,
-    private readonly options: { brokerId: number; defaultPartitions: number },
+    private readonly options: {
+      brokerId: number;
+      defaultPartitions: number;
+      /** Leaders for `count` new partitions (the least-loaded live brokers). */
+      placeLeaders?: (count: number) => number[];
+    },
   ) {}
 
-  async load(): Promise<void> {
-    for (const stored of await this.store.listTopics()) {
-      const topic: TopicState = {
-        name: stored.name,
-        topicId: stored.topicId,
-        partitions: stored.partitions
+  /** Reads every topic from the store; with several brokers, also picks up what the others
+   *  created, deleted or grew. Returns the ids of topics that disappeared. */
+  load(): Promise<string[]> {
+    return this.serialise(async () => {
+      const seen = new Set<string>();
+      for (const stored of await this.store.listTopics()) {
+        seen.add(stored.topicId);
+        const partitions = stored.partitions
           .sort((a, b) => a.index - b.index)
-          .map((p) => ({ index: p.index, leaderId: this.options.brokerId, leaderEpoch: p.leaderEpoch })),
-        configs: new Map(Object.entries(stored.configs)),
-        internal: stored.name.startsWith("__"),
-      };
-      this.remember(topic);
-    }
+          .map((p) => ({ index: p.index, leaderId: p.leaderId, leaderEpoch: p.leaderEpoch }));
+        const known = this.byId.get(stored.topicId);
+        if (known) {
+          known.partitions.splice(0, known.partitions.length, ...partitions);
+          known.configs = new Map(Object.entries(stored.configs));
+          continue;
+        }
+        const sameName = this.byName.get(stored.name);
+        if (sameName) this.forget(sameName); // deleted and re-created elsewhere
+        this.remember({
+          name: stored.name,
+          topicId: stored.topicId,
+          partitions,
+          configs: new Map(Object.entries(stored.configs)),
+          internal: stored.name.startsWith("__"),
+        });
+      }
+      const removed = [...this.byId.values()].filter((topic) => !seen.has(topic.topicId));
+      for (const topic of removed) this.forget(topic);
+      return removed.map((topic) => topic.topicId);
+    });
+  }
+
+  private forget(topic: TopicState): void {
+    this.byName.delete(topic.name);
+    this.byId.delete(topic.topicId);
+  }
+
+  private placeLeaders(count: number): number[] {
+    return this.options.placeLeaders?.(count) ?? Array.from({ length: count }, () => this.options.brokerId);
   }
 
   get(name: string): TopicState | undefined {
@@ -136,12 +168,13 @@ export class TopicRegistry {
       }
       const configError = validateTopicConfigs(options.configs);
       if (configError) throw new KafkaProtocolError(ErrorCode.INVALID_CONFIG, configError);
+      const leaders = this.placeLeaders(partitions);
       const topic: TopicState = {
         name: options.name,
         topicId: randomUUID(),
         partitions: Array.from({ length: partitions }, (_, index) => ({
           index,
-          leaderId: this.options.brokerId,
+          leaderId: leaders[index] ?? -1,
           leaderEpoch: 0,
         })),
         configs: new Map(options.configs),
@@ -153,6 +186,7 @@ export class TopicRegistry {
         topicId: topic.topicId,
         partitions,
         configs: Object.fromEntries(topic.configs),
+        leaderId: leaders,
       });
       await this.logs.createPartitions(topic, 0);
       this.remember(topic);
@@ -191,9 +225,10 @@ export class TopicRegistry {
         );
       }
       if (validateOnly) return;
-      await this.store.createPartitions(name, totalCount);
+      const leaders = this.placeLeaders(totalCount - current);
+      await this.store.createPartitions(name, totalCount, leaders);
       for (let index = current; index < totalCount; index++) {
-        topic.partitions.push({ index, leaderId: this.options.brokerId, leaderEpoch: 0 });
+        topic.partitions.push({ index, leaderId: leaders[index - current] ?? -1, leaderEpoch: 0 });
       }
       await this.logs.createPartitions(topic, current);
     });

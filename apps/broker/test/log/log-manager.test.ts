@@ -1,23 +1,24 @@
 import { readdir, stat, truncate } from "node:fs/promises";
 import { join } from "node:path";
 import { ErrorCode } from "@streambed/protocol";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { LogManager, type LogManagerOptions } from "../../src/log/log-manager.js";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LogManager } from "../../src/log/log-manager.js";
 import type { PartitionLog } from "../../src/log/partition-log.js";
-import { temporaryDirectory } from "../storage/instrumented-file-system.js";
+import { FaultInjectingObjectStore } from "../../src/storage/objects/fault-injecting-object-store.js";
+import { ObjectCollector } from "../../src/storage/objects/object-collector.js";
+import { KEY_PREFIX, StorageFixture } from "../support/storage-fixture.js";
 import { batchBaseOffset, buildBatch, producerBatch } from "./record-batch-builder.js";
 
-let directory: { path: string; remove: () => Promise<void> };
-let manager: LogManager | undefined;
-const acksAll = { leaderEpoch: 1, durable: true };
-const orders = { topicId: "11111111-1111-4111-8111-111111111111", partition: 0 };
-const payments = { topicId: "22222222-2222-4222-8222-222222222222", partition: 3 };
+let fixture: StorageFixture;
+const acksAll = { durable: true };
 
-async function open(options: Partial<LogManagerOptions> = {}): Promise<LogManager> {
-  await manager?.close();
-  manager = await LogManager.open({ dataDir: directory.path, ...options });
-  return manager;
-}
+beforeAll(async () => {
+  fixture = await StorageFixture.start();
+});
+afterAll(async () => {
+  await fixture?.close();
+});
 
 function stateOf(log: PartitionLog) {
   return {
@@ -25,9 +26,7 @@ function stateOf(log: PartitionLog) {
     logEndOffset: log.logEndOffset,
     highWatermark: log.highWatermark,
     lastStableOffset: log.lastStableOffset,
-    indexed: log.index.length,
     producers: log.producers.snapshot(),
-    leaderEpochs: log.leaderEpochs.snapshot(),
   };
 }
 
@@ -35,143 +34,203 @@ async function readAll(log: PartitionLog, from = log.logStartOffset): Promise<nu
   return (await log.read(from, 1 << 30)).batches.map(batchBaseOffset);
 }
 
-beforeEach(async () => {
-  directory = await temporaryDirectory("log-manager");
-});
-afterEach(async () => {
-  await manager?.close();
-  manager = undefined;
-  await directory.remove();
-});
+function collector(options: { graceMs?: number; orphanAfterMs?: number } = {}): ObjectCollector {
+  return new ObjectCollector(
+    fixture.store,
+    fixture.catalog,
+    KEY_PREFIX,
+    { intervalMs: 60_000, graceMs: options.graceMs ?? 0, orphanAfterMs: options.orphanAfterMs ?? 3_600_000 },
+    pino({ level: "silent" }),
+  );
+}
 
-describe("LogManager", () => {
-  it("rebuilds offsets, producer state and leader epochs identically after a restart", async () => {
-    const first = await open();
-    const log = first.createPartition(orders);
-    const other = first.createPartition(payments);
+async function keysOfTopic(topicId: string): Promise<Set<string>> {
+  const rows = await fixture.prisma.$queryRaw<{ key: string }[]>`
+    SELECT DISTINCT o.key FROM objects o JOIN object_ranges r ON r.object_id = o.object_id
+    WHERE r.topic_id = ${topicId}::uuid`;
+  return new Set(rows.map((row) => row.key));
+}
+
+describe("LogManager over object storage", () => {
+  it("after a crash, the same broker adopts its WAL's unstored tail: offsets and producer state continue", async () => {
+    const dataDir = await fixture.newDataDir();
+    const topicId = await fixture.createTopic(2);
+    const first = await fixture.openManager(dataDir);
+    const log = await fixture.lead(first, topicId, 0);
+    const other = await fixture.lead(first, topicId, 1);
     await log.append(producerBatch(5n, 0, 0, 3), acksAll);
-    await other.append(buildBatch({ records: 4 }), { leaderEpoch: 2, durable: true });
+    await other.append(buildBatch({ records: 4 }), acksAll);
+    await first.uploader.flush(); // offsets 0-2 stored
     await log.append(
       buildBatch({ producerId: 6n, producerEpoch: 1, baseSequence: 0, records: 2, transactional: true }),
       acksAll,
     );
-    await log.append(producerBatch(5n, 0, 3, 2), { leaderEpoch: 4, durable: true });
-    await log.advanceLogStartOffset(1);
+    await log.append(producerBatch(5n, 0, 3, 2), acksAll); // 5-6, in the WAL only
     const before = stateOf(log);
     const readBefore = await readAll(log);
+    expect(log.storedEndOffset).toBe(3);
+    await first.halt();
 
-    const second = await open();
-    const reopened = second.get(orders)!;
+    const second = await fixture.openManager(dataDir);
+    const reopened = await fixture.lead(second, topicId, 0);
     expect(stateOf(reopened)).toEqual(before);
     expect(before).toMatchObject({
-      logStartOffset: 1,
+      logStartOffset: 0,
       logEndOffset: 7,
       highWatermark: 7,
       lastStableOffset: 3,
     });
     expect(await readAll(reopened)).toEqual(readBefore);
-    expect(second.get(payments)!.logEndOffset).toBe(4);
+    expect((await fixture.lead(second, topicId, 1)).logEndOffset).toBe(4);
     // Producer state survived: a retry is still recognised, the next sequence still follows.
     expect(await reopened.append(producerBatch(5n, 0, 3, 2), acksAll)).toMatchObject({
       baseOffset: 5,
       duplicate: true,
     });
     expect((await reopened.append(producerBatch(5n, 0, 5), acksAll)).baseOffset).toBe(7);
+    await second.uploader.flush();
+    expect((await fixture.catalog.loadPartition(topicId, 0))?.storedEndOffset).toBe(8);
   });
 
-  it("reads appends evicted from the log cache back from the WAL, before and after a restart", async () => {
-    const first = await open({ logCacheBytes: 500 });
-    const log = first.createPartition(orders);
-    for (let index = 0; index < 40; index += 1) await log.append(buildBatch({ records: 2 }), acksAll);
-    expect(first.cache.sizeBytes).toBeLessThanOrEqual(500);
-    expect(first.cache.get(log.cacheKey, 0)).toBeUndefined();
-    const expected = Array.from({ length: 40 }, (_, index) => index * 2);
-    expect(await readAll(log)).toEqual(expected);
-    expect((await log.read(33, 1)).batches.map(batchBaseOffset)).toEqual([32]);
+  it("a new leader starts from the stored state, and the old leader's stale WAL tail is not adopted", async () => {
+    const topicId = await fixture.createTopic(1);
+    const oldDir = await fixture.newDataDir();
+    const old = await fixture.openManager(oldDir);
+    const oldLog = await fixture.lead(old, topicId);
+    await oldLog.append(producerBatch(9n, 0, 0, 2), acksAll);
+    await old.uploader.flush();
+    await oldLog.append(buildBatch({ records: 3 }), acksAll); // 2-4: acknowledged, never stored
+    await old.halt();
 
-    const second = await open({ logCacheBytes: 500 });
-    expect(await readAll(second.get(orders)!)).toEqual(expected);
+    await fixture.bumpLeaderEpoch(topicId);
+    const successor = await fixture.openManager(await fixture.newDataDir());
+    const newLog = await fixture.lead(successor, topicId);
+    expect([newLog.logEndOffset, newLog.highWatermark]).toEqual([2, 2]);
+    // The stored producer state came along: a retry of the stored batch is a duplicate.
+    expect(await newLog.append(producerBatch(9n, 0, 0, 2), acksAll)).toMatchObject({ duplicate: true });
+    await newLog.append(buildBatch({ records: 1 }), acksAll); // offset 2
+    await successor.uploader.flush();
+
+    const restarted = await fixture.openManager(oldDir);
+    const again = await fixture.lead(restarted, topicId);
+    expect(again.logEndOffset).toBe(3);
+    expect(await readAll(again)).toEqual([0, 2]);
   });
 
-  it("deletes a topic durably: after a restart a re-created topic of the same name starts at offset 0", async () => {
-    const first = await open();
-    const deleted = first.createPartition(orders);
-    for (let index = 0; index < 3; index += 1) await deleted.append(buildBatch({ records: 2 }), acksAll);
-    await first.deleteTopic(orders.topicId);
-    expect(first.get(orders)).toBeUndefined();
-    await expect(deleted.append(buildBatch(), acksAll)).rejects.toMatchObject({
-      code: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  it("with the object WAL a successor has every acknowledged record and nothing lives on the old broker's disk", async () => {
+    const topicId = await fixture.createTopic(1);
+    const first = await fixture.openManager(await fixture.newDataDir(), {
+      walKind: "object",
+      uploadIntervalMs: 5,
     });
-    const recreated = { topicId: "33333333-3333-4333-8333-333333333333", partition: 0 }; // same name, new id
-    await first.createPartition(recreated).append(buildBatch(), acksAll);
-
-    const second = await open();
-    expect(second.get(orders)).toBeUndefined();
-    expect(() => second.createPartition(orders)).toThrow(/deleted/);
-    const log = second.get(recreated)!;
-    expect([log.logStartOffset, log.logEndOffset]).toEqual([0, 1]);
-    expect(await readAll(log)).toEqual([0]);
+    const log = await fixture.lead(first, topicId);
+    for (let index = 0; index < 5; index += 1) await log.append(buildBatch({ records: 2 }), acksAll);
+    expect(log.storedEndOffset).toBe(10);
+    await first.halt();
+    const successor = await fixture.openManager(await fixture.newDataDir(), { walKind: "object" });
+    const reopened = await fixture.lead(successor, topicId);
+    expect(await readAll(reopened)).toEqual([0, 2, 4, 6, 8]);
   });
 
-  it("applies retention by bytes and time, deletes dead WAL segments, and keeps offsets across a restart", async () => {
-    const first = await open({ segmentBytes: 2048 });
-    const log = first.createPartition(orders);
-    const quiet = first.createPartition(payments);
-    await quiet.append(buildBatch({ records: 3 }), acksAll);
+  it("applies retention by bytes and time and the collector deletes the released objects from the bucket", async () => {
+    const topicId = await fixture.createTopic(2);
+    const manager = await fixture.openManager(await fixture.newDataDir());
+    const log = await fixture.lead(manager, topicId, 0);
+    const quiet = await fixture.lead(manager, topicId, 1);
     const now = 1_700_000_100_000;
-    for (let index = 0; index < 30; index += 1) {
-      await log.append(buildBatch({ records: 2, baseTimestamp: now - 60_000 + index * 1000 }), acksAll);
+    await quiet.append(buildBatch({ records: 3, baseTimestamp: now - 86_400_000 }), acksAll);
+    for (let index = 0; index < 10; index += 1) {
+      const timestamp = now - 60_000 + index * 1000;
+      const records = [0, 1].map(() => ({ value: "x".repeat(200), timestamp }));
+      await log.append(buildBatch({ records, baseTimestamp: timestamp }), acksAll);
+      await manager.uploader.flush(); // one object per append
     }
-    const segmentsBefore = (await readdir(join(directory.path, "wal"))).length;
+    const keysBefore = await keysOfTopic(topicId);
+    expect(keysBefore.size).toBe(10);
 
-    // Bytes: keep at least 1 KiB of whole appends; time: the quiet partition's data is a day old.
-    const configs = new Map([
-      [orders.topicId, { retentionMs: -1, retentionBytes: 1024 }],
-      [payments.topicId, { retentionMs: 60_000, retentionBytes: -1 }],
-    ]);
-    const summary = await first.enforceRetention(now + 86_400_000, configs);
+    const configs = new Map([[topicId, { retentionMs: 120_000, retentionBytes: 1024 }]]);
+    const summary = await manager.enforceRetention(now, configs);
     expect(summary.partitionsTrimmed).toBe(2);
+    expect(quiet.logStartOffset).toBe(3); // a day old
     expect(log.logStartOffset).toBeGreaterThan(0);
-    expect(log.index.retainedBytes).toBeGreaterThanOrEqual(1024);
-    expect(log.index.retainedBytes - log.index.sizeAt(0)).toBeLessThan(1024);
-    expect([quiet.logStartOffset, quiet.logEndOffset]).toEqual([3, 3]);
-    expect((await readdir(join(directory.path, "wal"))).length).toBeLessThan(segmentsBefore);
-    expect(summary.walStartPosition).toBeGreaterThan(0);
-    const before = [stateOf(log), stateOf(quiet)];
+    await expect(log.read(0, 100)).rejects.toMatchObject({ code: ErrorCode.OFFSET_OUT_OF_RANGE });
+    const kept = await readAll(log);
+    expect(kept[0]).toBe(log.logStartOffset);
 
-    const second = await open({ segmentBytes: 2048 });
-    expect([stateOf(second.get(orders)!), stateOf(second.get(payments)!)]).toEqual(before);
-    expect((await second.get(payments)!.append(buildBatch(), acksAll)).baseOffset).toBe(3);
-    await expect(second.get(orders)!.read(0, 100)).rejects.toMatchObject({
-      code: ErrorCode.OFFSET_OUT_OF_RANGE,
-    });
+    const keysAfter = await keysOfTopic(topicId);
+    const released = [...keysBefore].filter((key) => !keysAfter.has(key));
+    expect(released.length).toBeGreaterThan(0);
+    const inBucketBefore = new Set(await fixture.objectKeys());
+    for (const key of released) expect(inBucketBefore.has(key)).toBe(true);
+    await collector().collect();
+    const inBucket = new Set(await fixture.objectKeys());
+    for (const key of released) expect(inBucket.has(key)).toBe(false);
+    for (const key of keysAfter) expect(inBucket.has(key)).toBe(true);
+    expect(await readAll(log)).toEqual(kept); // what retention kept is still readable
   });
 
-  it("keeps an emptied partition's offsets when the segments that recorded them are trimmed", async () => {
-    const first = await open({ segmentBytes: 1024 });
-    const emptied = first.createPartition(payments);
-    await emptied.append(buildBatch({ records: 5 }), acksAll);
-    await emptied.advanceLogStartOffset(5); // DeleteRecords up to the high watermark
-    const recordedAt = emptied.lastWalStatePosition;
-    const busy = first.createPartition(orders);
-    for (let index = 0; index < 40; index += 1) await busy.append(buildBatch({ records: 2 }), acksAll);
-    const retention = new Map([[orders.topicId, { retentionMs: -1, retentionBytes: 200 }]]);
-    await first.enforceRetention(Date.now(), retention);
-    // The entry that recorded the emptied partition's offsets is gone; a checkpoint replaced it.
-    expect(first.wal.startPosition).toBeGreaterThan(recordedAt);
-    expect(emptied.lastWalStatePosition).toBeGreaterThan(first.wal.startPosition);
+  it("deleting a topic releases its objects; orphaned uploads and unknown objects are collected", async () => {
+    const topicId = await fixture.createTopic(1);
+    const manager = await fixture.openManager(await fixture.newDataDir());
+    const log = await fixture.lead(manager, topicId);
+    await log.append(buildBatch({ records: 2 }), acksAll);
+    await manager.uploader.flush();
+    const [key] = [...(await keysOfTopic(topicId))];
+    const orphan = `${KEY_PREFIX}stream-set/00/orphan-${topicId}`;
+    await fixture.catalog.prepareObject(orphan, "stream_set", 3);
+    await fixture.store.put(orphan, Buffer.from("abc"));
+    const unknown = `${KEY_PREFIX}stream-set/00/unknown-${topicId}`;
+    await fixture.store.put(unknown, Buffer.from("def"));
 
-    const second = await open({ segmentBytes: 1024 });
-    const reopened = second.get(payments)!;
-    expect([reopened.logStartOffset, reopened.logEndOffset, reopened.highWatermark]).toEqual([5, 5, 5]);
-    expect(reopened.leaderEpochs.latestEpoch()).toBe(1);
-    expect((await reopened.append(buildBatch(), acksAll)).baseOffset).toBe(5);
+    await manager.deleteTopic(topicId);
+    await fixture.metadata.deleteTopic(
+      (await fixture.metadata.listTopics()).find((t) => t.topicId === topicId)!.name,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const summary = await collector({ orphanAfterMs: 10 }).collect({ sweep: true });
+    expect(summary.deleted).toBeGreaterThanOrEqual(2);
+    expect(summary.swept).toBeGreaterThanOrEqual(1);
+    const inBucket = new Set(await fixture.objectKeys());
+    expect(inBucket.has(key!)).toBe(false);
+    expect(inBucket.has(orphan)).toBe(false);
+    expect(inBucket.has(unknown)).toBe(false);
+  });
+
+  it("keeps data and applies backpressure while uploads fail, then stores everything once they succeed", async () => {
+    const faults = new FaultInjectingObjectStore(fixture.store);
+    const removeFault = faults.inject({ operations: ["put"], fault: "error" });
+    const topicId = await fixture.createTopic(1);
+    const manager = await fixture.openManager(await fixture.newDataDir(), {
+      store: faults,
+      uploadBytes: 1024,
+      uploadIntervalMs: 5,
+      maxPendingBytes: 4096,
+    });
+    const log = await fixture.lead(manager, topicId);
+    for (let index = 0; index < 8; index += 1) {
+      await log.append(buildBatch({ records: [{ value: "y".repeat(700) }] }), acksAll);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(manager.uploader.stats().failedUploads).toBeGreaterThan(0);
+    expect(log.storedEndOffset).toBe(0);
+    let admitted = false;
+    const admission = manager.admit().then(() => {
+      admitted = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(admitted).toBe(false); // Produce would wait here
+    removeFault();
+    await admission;
+    await manager.uploader.flush();
+    expect(log.storedEndOffset).toBe(8);
+    expect(await readAll(log)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
   it("wakes a long poll over several partitions when any of them gets data, and times out otherwise", async () => {
-    const logs = await open();
-    const a = logs.createPartition(orders);
-    const b = logs.createPartition(payments);
+    const topicId = await fixture.createTopic(2);
+    const logs = await fixture.openManager(await fixture.newDataDir());
+    const a = await fixture.lead(logs, topicId, 0);
+    const b = await fixture.lead(logs, topicId, 1);
     const waits = [
       { log: a, offset: 0 },
       { log: b, offset: 0 },
@@ -183,19 +242,20 @@ describe("LogManager", () => {
   });
 
   it("keeps every acknowledged append when the WAL tail is torn by a crash", async () => {
-    const first = await open();
-    const log = first.createPartition(orders);
+    const dataDir = await fixture.newDataDir();
+    const topicId = await fixture.createTopic(1);
+    const first = await fixture.openManager(dataDir);
+    const log = await fixture.lead(first, topicId);
     for (let index = 0; index < 10; index += 1) await log.append(producerBatch(5n, 0, index * 2, 2), acksAll);
-    await first.close();
-    manager = undefined;
-    const [segment] = await readdir(join(directory.path, "wal"));
-    const path = join(directory.path, "wal", segment!);
+    await first.halt();
+    const [segment] = await readdir(join(dataDir, "wal"));
+    const path = join(dataDir, "wal", segment!);
     const size = (await stat(path)).size;
     await truncate(path, size - 7); // the last append's entry is now torn
 
-    const second = await open();
+    const second: LogManager = await fixture.openManager(dataDir);
     expect(second.recoverySummary?.truncatedBytes).toBeGreaterThan(0);
-    const reopened = second.get(orders)!;
+    const reopened = await fixture.lead(second, topicId);
     expect(reopened.logEndOffset).toBe(18);
     expect(await readAll(reopened)).toEqual(Array.from({ length: 9 }, (_, index) => index * 2));
     // The torn batch was never acknowledged; the producer's retry of it is appended afresh.

@@ -1,31 +1,28 @@
 import { ErrorCode } from "@streambed/protocol";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { LogManager, type LogManagerOptions } from "../../src/log/log-manager.js";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { LogManager } from "../../src/log/log-manager.js";
 import type { PartitionLog } from "../../src/log/partition-log.js";
-import {
-  gate,
-  hasSettled,
-  InstrumentedFileSystem,
-  temporaryDirectory,
-} from "../storage/instrumented-file-system.js";
+import { gate, hasSettled, InstrumentedFileSystem } from "../storage/instrumented-file-system.js";
+import { type ManagerOptions, StorageFixture } from "../support/storage-fixture.js";
 import { batchBaseOffset, batchLastOffset, buildBatch, crcIsValid } from "./record-batch-builder.js";
 
-let directory: { path: string; remove: () => Promise<void> };
+let fixture: StorageFixture;
 let manager: LogManager;
 let log: PartitionLog;
-const durable = { leaderEpoch: 3, durable: true };
+const durable = { durable: true };
 
-async function open(options: Partial<LogManagerOptions> = {}) {
-  manager = await LogManager.open({ dataDir: directory.path, ...options });
-  log = manager.createPartition({ topicId: "7d3b2c1e-0000-4000-8000-000000000001", partition: 0 });
+/** A fresh topic led at epoch `leaderEpoch` (3 by default) in a fresh data directory. */
+async function open(options: ManagerOptions = {}, leaderEpoch = 3) {
+  manager = await fixture.openManager(await fixture.newDataDir(), options);
+  const topicId = await fixture.createTopic(1, leaderEpoch);
+  log = await fixture.lead(manager, topicId);
 }
 
-beforeEach(async () => {
-  directory = await temporaryDirectory("partition-log");
+beforeAll(async () => {
+  fixture = await StorageFixture.start();
 });
-afterEach(async () => {
-  await manager?.close();
-  await directory.remove();
+afterAll(async () => {
+  await fixture?.close();
 });
 
 describe("PartitionLog appends", () => {
@@ -122,7 +119,7 @@ describe("PartitionLog reads", () => {
       code: ErrorCode.OFFSET_OUT_OF_RANGE,
     });
     expect(log.earliestOffset()).toBe(8);
-    expect(log.index.length).toBe(1);
+    expect((await log.read(8, 1 << 20)).batches.map(batchBaseOffset)).toEqual([8]);
   });
 });
 
@@ -153,7 +150,7 @@ describe("PartitionLog timestamps and epochs", () => {
   });
 
   it("answers where each leader epoch ended", async () => {
-    await open();
+    await open({}, 0);
     await log.append(buildBatch({ records: 2 }), { leaderEpoch: 1, durable: true });
     await log.append(buildBatch({ records: 2 }), { leaderEpoch: 4, durable: true });
     expect(log.endOffsetForLeaderEpoch(4)).toEqual({ leaderEpoch: 4, endOffset: 4 });
@@ -169,7 +166,7 @@ describe("PartitionLog durability and long polls", () => {
     await open({ fileSystem });
     const fsync = gate();
     fileSystem.beforeDatasync = fsync.wait;
-    const started = log.startAppend(buildBatch({ records: 2 }), { leaderEpoch: 0 });
+    const started = log.startAppend(buildBatch({ records: 2 }));
     expect(started.baseOffset).toBe(0);
     await started.written;
     expect(await hasSettled(started.durable)).toBe(false);
@@ -218,5 +215,59 @@ describe("PartitionLog transactions", () => {
     const committedRead = await log.read(0, 1 << 20, { isolation: "read_committed" });
     expect(committedRead.batches.map(batchBaseOffset)).toEqual([0, 2, 4, 5]);
     expect(committedRead.abortedTransactions).toEqual([{ producerId: 9n, firstOffset: 2, lastOffset: 5 }]);
+  });
+});
+
+describe("PartitionLog over object storage", () => {
+  it("reads the same batches from the tail, the log cache and object storage after upload", async () => {
+    await open({ logCacheBytes: 0, blockBytes: 300 });
+    for (let index = 0; index < 20; index += 1) {
+      const records = Array.from({ length: 1 + (index % 3) }, (_, record) => ({
+        value: `v${index}-${record}`,
+      }));
+      await log.append(buildBatch({ records }), durable);
+    }
+    const fromTail = await log.read(0, 1 << 20);
+    expect(fromTail.batches).toHaveLength(20);
+    await manager.uploader.flush();
+    expect(log.storedEndOffset).toBe(log.logEndOffset);
+    expect(log.pendingAppends).toHaveLength(0);
+    const reads = manager.readCounters();
+    const fromObjects = await log.read(0, 1 << 20);
+    expect(fromObjects.batches.map((batch) => batch.toString("hex"))).toEqual(
+      fromTail.batches.map((batch) => batch.toString("hex")),
+    );
+    expect(manager.readCounters().objectStore.reads).toBeGreaterThan(reads.objectStore.reads);
+    // A fetch offset inside a stored block returns the batch holding it, then what follows.
+    const middle = await log.read(7, 1 << 20);
+    expect(batchBaseOffset(middle.batches[0]!)).toBeLessThanOrEqual(7);
+    expect(batchLastOffset(middle.batches[0]!)).toBeGreaterThanOrEqual(7);
+    expect(batchLastOffset(middle.batches.at(-1)!)).toBe(log.logEndOffset - 1);
+  });
+
+  it("with the object WAL, acknowledges acks=all only once the append is stored", async () => {
+    await open({ walKind: "object", uploadIntervalMs: 60_000, uploadBytes: 1 << 30 });
+    const started = log.startAppend(buildBatch({ records: 2 }));
+    expect(await hasSettled(started.durable)).toBe(false);
+    expect(log.highWatermark).toBe(0);
+    await manager.uploader.flush();
+    await started.durable;
+    expect(log.highWatermark).toBe(2);
+    expect(log.storedEndOffset).toBe(2);
+  });
+
+  it("fences a leader whose epoch moved: its commit is refused and waiting appends fail NOT_LEADER", async () => {
+    await open({ walKind: "object", uploadIntervalMs: 60_000, uploadBytes: 1 << 30 });
+    await manager.uploader.flush();
+    const started = log.startAppend(buildBatch({ records: 2 }));
+    await fixture.bumpLeaderEpoch(log.topicPartition.topicId);
+    await manager.uploader.flush();
+    await expect(started.durable).rejects.toMatchObject({ code: ErrorCode.NOT_LEADER_OR_FOLLOWER });
+    expect(log.isLeader).toBe(false);
+    expect(() => log.startAppend(buildBatch())).toThrow(
+      expect.objectContaining({ code: ErrorCode.NOT_LEADER_OR_FOLLOWER }),
+    );
+    const stored = await fixture.catalog.loadPartition(log.topicPartition.topicId, 0);
+    expect(stored?.storedEndOffset).toBe(0);
   });
 });

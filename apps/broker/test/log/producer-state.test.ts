@@ -1,24 +1,25 @@
 import { ErrorCode } from "@streambed/protocol";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { LogManager } from "../../src/log/log-manager.js";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { LogManager } from "../../src/log/log-manager.js";
 import type { PartitionLog } from "../../src/log/partition-log.js";
-import { temporaryDirectory } from "../storage/instrumented-file-system.js";
+import { StorageFixture } from "../support/storage-fixture.js";
 import { buildBatch, producerBatch } from "./record-batch-builder.js";
 
-let directory: { path: string; remove: () => Promise<void> };
+let fixture: StorageFixture;
 let manager: LogManager;
 let log: PartitionLog;
-const acksAll = { leaderEpoch: 0, durable: true };
+const acksAll = { durable: true };
 const INT32_MAX = 2_147_483_647;
 
-beforeEach(async () => {
-  directory = await temporaryDirectory("producer-state");
-  manager = await LogManager.open({ dataDir: directory.path });
-  log = manager.createPartition({ topicId: "orders-id", partition: 0 });
+beforeAll(async () => {
+  fixture = await StorageFixture.start();
 });
-afterEach(async () => {
-  await manager.close();
-  await directory.remove();
+afterAll(async () => {
+  await fixture?.close();
+});
+beforeEach(async () => {
+  manager = await fixture.openManager(await fixture.newDataDir());
+  log = await fixture.lead(manager, await fixture.createTopic(1));
 });
 
 describe("idempotent producer state", () => {
@@ -29,7 +30,7 @@ describe("idempotent producer state", () => {
     expect(retry).toMatchObject({ baseOffset: 2, lastOffset: 4, duplicate: true });
     expect(original).toMatchObject({ baseOffset: 2, duplicate: false });
     expect(log.logEndOffset).toBe(5);
-    expect(manager.wal.stats().appends).toBe(2);
+    expect(manager.wal!.stats().appends).toBe(2);
   });
 
   it("recognises a retry of any of the last five batches, not older ones", async () => {

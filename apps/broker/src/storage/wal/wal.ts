@@ -6,12 +6,10 @@
 export const WalEntryType = {
   /** One append's record batches (message format v2), concatenated, offsets already assigned. */
   RecordBatches: 1,
-  /** The partition's log start offset moved (DeleteRecords, retention); see log/offset-entries.ts. */
+  /** Written by brokers before object storage held the data (offsets now live in PostgreSQL):
+   *  a log start offset move, a topic deletion, a partition checkpoint. Replay skips them. */
   LogStartOffset: 2,
-  /** The topic was deleted (partition -1): replay drops what came before for this topic id. */
   TopicDeleted: 3,
-  /** A partition's log start and log end offsets, written before the segments holding its last
-   *  state are trimmed, so that its offsets never restart from 0 after a restart. */
   PartitionCheckpoint: 4,
 } as const;
 export type WalEntryType = (typeof WalEntryType)[keyof typeof WalEntryType];

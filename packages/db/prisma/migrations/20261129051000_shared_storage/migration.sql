@@ -4,7 +4,8 @@ ADD COLUMN     "shut_down" BOOLEAN NOT NULL DEFAULT false,
 ADD COLUMN     "wal_kind" TEXT NOT NULL DEFAULT 'file';
 
 -- AlterTable
-ALTER TABLE "partitions" ADD COLUMN     "stored_end_offset" BIGINT NOT NULL DEFAULT 0,
+ALTER TABLE "partitions" ADD COLUMN     "producer_state" JSONB,
+ADD COLUMN     "stored_end_offset" BIGINT NOT NULL DEFAULT 0,
 ADD COLUMN     "target_leader_id" INTEGER;
 
 -- CreateTable
