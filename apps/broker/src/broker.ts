@@ -8,6 +8,7 @@ import { ErrorCode, KafkaProtocolError } from "@streambed/protocol";
 import type { Logger } from "pino";
 import type { ApiRegistration } from "./apis/handler.js";
 import { apiRegistrations } from "./apis/index.js";
+import { BrokerCluster } from "./cluster/broker-cluster.js";
 import type { BrokerConfig } from "./config.js";
 import { GroupCoordinator } from "./coordinator/index.js";
 import { HttpServer, sendJson } from "./http/http-server.js";
@@ -21,6 +22,7 @@ import { parseFaultRules } from "./storage/objects/fault-injecting-object-store.
 import { ObjectCatalog } from "./storage/objects/object-catalog.js";
 import { ObjectCollector } from "./storage/objects/object-collector.js";
 import { type OpenedObjectStorage, openObjectStorage } from "./storage/objects/open-object-storage.js";
+import { StreamCompactor } from "./storage/objects/stream-compactor.js";
 import { topicConfigNumber } from "./topics/topic-configs.js";
 import { TopicRegistry, type TopicState } from "./topics/topic-registry.js";
 
@@ -52,6 +54,8 @@ export class Broker {
   private retentionTimer: NodeJS.Timeout | null = null;
   private readonly stopHooks: (() => Promise<void>)[] = [];
   private readonly collector: ObjectCollector;
+  readonly compactor: StreamCompactor;
+  cluster: BrokerCluster | undefined;
 
   private constructor(
     readonly config: BrokerConfig,
@@ -75,6 +79,28 @@ export class Broker {
         orphanAfterMs: config.orphanObjectAgeMs,
       },
       log.child({ component: "object-collector" }),
+    );
+    this.compactor = new StreamCompactor(
+      {
+        store: objects.store,
+        catalog,
+        partitions: () => logs.partitions(),
+        blockCache,
+        logger: log.child({ component: "compactor" }),
+        retentionMsOf: (topicId) => {
+          const topic = topics.getById(topicId);
+          return topic ? topicConfigNumber(topic, "retention.ms") : -1;
+        },
+      },
+      {
+        blockBytes: config.blockBytes,
+        keyPrefix: objectKeyPrefix(config),
+        brokerId: config.brokerId,
+        intervalMs: config.compactionIntervalMs,
+        minBlocks: config.compactionMinBlocks,
+        maxAgeMs: config.compactionMaxAgeMs,
+        targetObjectBytes: config.compactionTargetObjectBytes,
+      },
     );
     this.brokerId = config.brokerId;
     this.clusterId = config.clusterId;
@@ -103,7 +129,11 @@ export class Broker {
         log.info({ databaseUrl: redactUrl(databaseUrl) }, "started embedded PostgreSQL");
       }
       await migrate(databaseUrl);
-      const metadata = PostgresMetadataStore.connect(databaseUrl, { brokerId: config.brokerId });
+      const metadata = PostgresMetadataStore.connect(databaseUrl, {
+        brokerId: config.brokerId,
+        // A frozen broker must not hold row locks for longer than a fraction of its lease.
+        idleInTransactionTimeoutMs: Math.max(1000, config.leaseMs / 4),
+      });
       stopHooks.push(() => metadata.close());
 
       const objects = await openObjectStorage(config, log);
@@ -153,13 +183,20 @@ export class Broker {
           },
           deleteTopic: (topic) => logs.deleteTopic(topic.topicId),
         },
-        { brokerId: config.brokerId, defaultPartitions: config.defaultPartitions },
+        {
+          brokerId: config.brokerId,
+          defaultPartitions: config.defaultPartitions,
+          placeLeaders: (count) =>
+            broker?.cluster?.placeLeaders(count) ?? Array.from({ length: count }, () => config.brokerId),
+        },
       );
       await topics.load();
       const groups = new GroupCoordinator({
         store: metadata,
         logger: log.child({ component: "group-coordinator" }),
         initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+        // Until the cluster view says which coordinator slots are led here, no group is.
+        owns: () => false,
       });
       broker = new Broker(
         config,
@@ -176,14 +213,8 @@ export class Broker {
       broker.stopHooks.push(...stopHooks);
       stopHooks.length = 0;
       try {
-        await broker.takeLeadership();
         await groups.load();
-        await metadata.registerBroker(
-          config.brokerId,
-          broker.node.host,
-          broker.node.port,
-          config.rack ?? null,
-        );
+        await broker.joinCluster(databaseUrl);
         await broker.listen();
       } catch (error) {
         await broker.stop();
@@ -197,25 +228,71 @@ export class Broker {
   }
 
   /**
-   * Single-broker leadership until the cluster controller places partitions: this broker leads
-   * every partition, with a new leader epoch, from its stored state (adopting its WAL's tail).
+   * Joins the cluster: registers and takes the broker lease, runs the controller loop, and leads
+   * what the assignment gives this broker (adopting its WAL's unstored tail where the log still
+   * continues there). WAL entries of partitions led elsewhere are then dropped.
    */
-  private async takeLeadership(): Promise<void> {
-    const rows = await this.metadata.client.$queryRaw<
-      { topic_id: string; partition_index: number; leader_epoch: number }[]
-    >`
-      UPDATE partitions SET leader_id = ${this.brokerId}, leader_epoch = leader_epoch + 1
-      RETURNING topic_id::text AS topic_id, partition_index, leader_epoch`;
-    for (const row of rows) {
-      await this.lead({ topicId: row.topic_id, partition: row.partition_index }, row.leader_epoch);
-    }
+  private async joinCluster(databaseUrl: string): Promise<void> {
+    const { config } = this;
+    this.cluster = await BrokerCluster.join(
+      {
+        databaseUrl,
+        node: this.node,
+        leaseMs: config.leaseMs,
+        walKind: config.wal,
+        controllerIntervalMs: config.controllerIntervalMs,
+        viewIntervalMs: config.clusterViewIntervalMs,
+        coordinatorSlots: config.coordinatorSlots,
+        balance: config.balanceLeaders,
+        logger: this.log,
+      },
+      {
+        topicsChanged: () => this.reloadTopics(),
+        lead: async (topicId, partition, leaderEpoch) => {
+          if (!this.topics.getById(topicId)) await this.reloadTopics();
+          await this.lead({ topicId, partition }, leaderEpoch);
+        },
+        resign: (topicId, partition) => this.logs.closePartition({ topicId, partition }, { flush: false }),
+        prepareHandoff: async (topicId, partition) => {
+          const log = this.logs.get({ topicId, partition });
+          if (!log?.isLeader) return false;
+          log.beginHandoff();
+          await log.flushed();
+          return true;
+        },
+        finishHandoff: async (topicId, partition, handedOff) => {
+          if (handedOff) await this.logs.closePartition({ topicId, partition }, { flush: false });
+          else this.logs.get({ topicId, partition })?.cancelHandoff();
+        },
+        coordinatorSlotsChanged: (owns) => this.groups.setOwnership(owns),
+      },
+    );
     const discarded = await this.logs.discardRecovered();
     if (discarded > 0)
-      this.log.warn({ appends: discarded }, "discarded WAL appends of partitions led elsewhere");
+      this.log.warn({ appends: discarded }, "dropped WAL appends of partitions led elsewhere");
+  }
+
+  /** Topics created, deleted or grown on other brokers. */
+  private async reloadTopics(): Promise<void> {
+    const removed = await this.topics.load();
+    for (const topicId of removed) await this.logs.deleteTopic(topicId);
+  }
+
+  private topicRefresh: Promise<void> | null = null;
+
+  /** Rereads the topics from PostgreSQL (a name this broker does not know may have been created
+   *  on another one); concurrent callers share one read. */
+  refreshTopics(): Promise<void> {
+    this.topicRefresh ??= this.reloadTopics().finally(() => {
+      this.topicRefresh = null;
+    });
+    return this.topicRefresh;
   }
 
   /** Becomes the partition's leader at `leaderEpoch`, from what PostgreSQL has stored. */
   async lead(topicPartition: TopicPartition, leaderEpoch: number): Promise<PartitionLog | undefined> {
+    const current = this.logs.get(topicPartition);
+    if (current?.isLeader && current.leaderEpoch === leaderEpoch) return current; // already leading this term
     const stored = await this.catalog.loadPartition(topicPartition.topicId, topicPartition.partition);
     if (!stored) return undefined;
     const log = this.logs.openPartition(topicPartition, { ...stored, leaderEpoch });
@@ -270,6 +347,7 @@ export class Broker {
     }, this.config.retentionCheckIntervalMs);
     this.retentionTimer.unref();
     this.collector.start();
+    this.compactor.start();
     this.log.info(
       { kafka: `${kafka.address}:${kafka.port}`, http: `${http.address}:${http.port}` },
       "broker listening",
@@ -282,17 +360,35 @@ export class Broker {
 
   /** The brokers clients may connect to (Metadata, DescribeCluster). */
   clusterNodes(): AdvertisedNode[] {
-    return [this.node];
+    return this.cluster?.nodes() ?? [this.node];
   }
 
   /** The broker holding the controller lease (Metadata's controller id). */
   controllerId(): number {
-    return this.brokerId;
+    // Every broker serves the admin APIs; until the controller lease is seen, name this one.
+    const controller = this.cluster?.controllerId() ?? -1;
+    return controller < 0 ? this.brokerId : controller;
+  }
+
+  /** The partition's leader and epoch as the cluster last showed it (this broker's own view of
+   *  the partitions it leads wins: it changes them before the next poll sees it). */
+  leaderOf(topic: TopicState, index: number): { leaderId: number; leaderEpoch: number } {
+    const log = this.logs.get({ topicId: topic.topicId, partition: index });
+    if (log?.isLeader) return { leaderId: this.brokerId, leaderEpoch: log.leaderEpoch };
+    const state = topic.partitions[index];
+    const viewed = this.cluster?.leaderOf(topic.topicId, index);
+    if (viewed && (!state || viewed.leaderEpoch >= state.leaderEpoch)) return viewed;
+    return { leaderId: state?.leaderId ?? -1, leaderEpoch: state?.leaderEpoch ?? 0 };
+  }
+
+  /** Whether writes may be acknowledged: the broker lease is surely still held. */
+  canAcknowledge(): boolean {
+    return this.cluster?.canAcknowledge() ?? false;
   }
 
   /** The broker coordinating a group (or transactional id); undefined while it moves. */
-  coordinatorFor(_key: string): AdvertisedNode | undefined {
-    return this.node;
+  coordinatorFor(key: string): AdvertisedNode | undefined {
+    return this.cluster?.coordinatorFor(key);
   }
 
   advertisedApis(): { apiKey: number; minVersion: number; maxVersion: number }[] {
@@ -323,6 +419,7 @@ export class Broker {
       objectStore: this.objects.store.stats(),
       objects: await this.catalog.objectSummary(),
       collector: this.collector.stats(),
+      compactor: this.compactor.stats(),
       partitionsLed: this.logs.partitions().length,
     };
   }
@@ -360,9 +457,19 @@ export class Broker {
   async stop(): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     await this.collector.stop();
+    await this.compactor.stop();
     await this.kafkaServer?.close();
     await this.httpServer?.close();
     await this.groups.shutdown();
+    // Store every tail before giving up the lease, so the next leaders start from complete logs.
+    await this.logs.uploader
+      .flush()
+      .catch((error: unknown) =>
+        this.log.error({ err: error }, "could not store the WAL tail before shutting down"),
+      );
+    await this.cluster
+      ?.leave()
+      .catch((error: unknown) => this.log.error({ err: error }, "error leaving the cluster"));
     for (const hook of this.stopHooks.reverse()) {
       await hook().catch((error: unknown) => this.log.error({ err: error }, "error while stopping"));
     }

@@ -92,6 +92,19 @@ export const BrokerConfigSchema = z.object({
   objectGcIntervalMs: z.coerce.number().int().min(100).default(30_000),
   retentionCheckIntervalMs: z.coerce.number().int().min(100).default(30_000),
   s3FaultInjection: z.string().optional(),
+  compactionIntervalMs: z.coerce.number().int().min(100).default(60_000),
+  compactionMinBlocks: z.coerce.number().int().min(2).default(8),
+  compactionMaxAgeMs: z.coerce.number().int().min(0).default(300_000),
+  compactionTargetObjectBytes: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .default(256 * 1024 * 1024),
+  leaseMs: z.coerce.number().int().min(500).default(10_000),
+  controllerIntervalMs: z.coerce.number().int().min(50).default(500),
+  clusterViewIntervalMs: z.coerce.number().int().min(20).default(250),
+  coordinatorSlots: z.coerce.number().int().min(1).max(10_000).default(50),
+  balanceLeaders: bool.default(true),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
 
@@ -251,6 +264,52 @@ export const configSources: Record<ConfigKey, { flag: string; env: string[]; des
     env: ["STREAMBED_S3_FAULT_INJECTION"],
     description:
       "TESTING ONLY: inject object-store faults (e.g. put:slowDown:times=3) and enable POST /debug/object-store/faults",
+  },
+  compactionIntervalMs: {
+    flag: "compaction-interval-ms",
+    env: ["STREAMBED_COMPACTION_INTERVAL_MS"],
+    description: "how often small stream-set objects are merged into per-partition stream objects",
+  },
+  compactionMinBlocks: {
+    flag: "compaction-min-blocks",
+    env: ["STREAMBED_COMPACTION_MIN_BLOCKS"],
+    description: "a run of fewer stream-set blocks waits (unless older than --compaction-max-age-ms)",
+  },
+  compactionMaxAgeMs: {
+    flag: "compaction-max-age-ms",
+    env: ["STREAMBED_COMPACTION_MAX_AGE_MS"],
+    description: "stream-set blocks older than this are compacted however few they are",
+  },
+  compactionTargetObjectBytes: {
+    flag: "compaction-target-object-bytes",
+    env: ["STREAMBED_COMPACTION_TARGET_OBJECT_BYTES"],
+    description: "largest stream object compaction writes (held in memory while written)",
+  },
+  leaseMs: {
+    flag: "lease-ms",
+    env: ["STREAMBED_LEASE_MS"],
+    description: "broker lease: a broker silent this long loses its partitions to live brokers",
+  },
+  controllerIntervalMs: {
+    flag: "controller-interval-ms",
+    env: ["STREAMBED_CONTROLLER_INTERVAL_MS"],
+    description: "how often the controller checks leases and assigns leaders",
+  },
+  clusterViewIntervalMs: {
+    flag: "cluster-view-interval-ms",
+    env: ["STREAMBED_CLUSTER_VIEW_INTERVAL_MS"],
+    description: "how often a broker reads the assignment from PostgreSQL",
+  },
+  coordinatorSlots: {
+    flag: "coordinator-slots",
+    env: ["STREAMBED_COORDINATOR_SLOTS"],
+    description:
+      "group coordinator slots spread over brokers (offsets.topic.num.partitions); fixed per cluster",
+  },
+  balanceLeaders: {
+    flag: "balance-leaders",
+    env: ["STREAMBED_BALANCE_LEADERS"],
+    description: "move partition leadership towards an even spread over live brokers",
   },
   logLevel: { flag: "log-level", env: ["STREAMBED_LOG_LEVEL"], description: "pino log level" },
 };

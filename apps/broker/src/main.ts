@@ -15,8 +15,8 @@ async function main(): Promise<void> {
   try {
     config = loadBrokerConfig(argv, process.env);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${usage()}`);
-    process.exitCode = 2;
+    // Exit explicitly: a library's exit hook would otherwise end the process with status 0.
+    process.stderr.write(`${(error as Error).message}\n\n${usage()}`, () => process.exit(2));
     return;
   }
   const logger = pino({ level: config.logLevel, base: { brokerId: config.brokerId } });

@@ -5,9 +5,21 @@ import { PrismaClient } from "./generated/prisma/client.js";
 export interface PrismaClientOptions {
   /** Most connections the client's pool opens (pg's default is 10). */
   maxConnections?: number;
+  /**
+   * PostgreSQL ends a session that sits inside a transaction for longer than this, releasing its
+   * locks. A broker process frozen mid-transaction (a long pause, SIGSTOP) would otherwise hold
+   * row locks that the brokers taking over its partitions wait on.
+   */
+  idleInTransactionTimeoutMs?: number;
 }
 
 export function createPrismaClient(databaseUrl: string, options: PrismaClientOptions = {}): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.maxConnections });
+  const adapter = new PrismaPg({
+    connectionString: databaseUrl,
+    max: options.maxConnections,
+    ...(options.idleInTransactionTimeoutMs !== undefined && {
+      options: `-c idle_in_transaction_session_timeout=${Math.round(options.idleInTransactionTimeoutMs)}`,
+    }),
+  });
   return new PrismaClient({ adapter });
 }

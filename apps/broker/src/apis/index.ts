@@ -1,6 +1,7 @@
 // Every Kafka API this broker serves, with the versions advertised in ApiVersions.
 
 import { alterConfigsApi } from "./alter-configs.js";
+import { alterPartitionReassignmentsApi } from "./alter-partition-reassignments.js";
 import { apiVersionsApi } from "./api-versions.js";
 import { createPartitionsApi } from "./create-partitions.js";
 import { createTopicsApi } from "./create-topics.js";
@@ -20,6 +21,7 @@ import { joinGroupApi } from "./join-group.js";
 import { leaveGroupApi } from "./leave-group.js";
 import { listGroupsApi } from "./list-groups.js";
 import { listOffsetsApi } from "./list-offsets.js";
+import { listPartitionReassignmentsApi } from "./list-partition-reassignments.js";
 import { metadataApi } from "./metadata.js";
 import { offsetCommitApi } from "./offset-commit.js";
 import { offsetDeleteApi } from "./offset-delete.js";
@@ -29,6 +31,8 @@ import { syncGroupApi } from "./sync-group.js";
 
 export const apiRegistrations: readonly ApiRegistration[] = [
   produceApi,
+  alterPartitionReassignmentsApi,
+  listPartitionReassignmentsApi,
   fetchApi,
   listOffsetsApi,
   metadataApi,

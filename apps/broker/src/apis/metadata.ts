@@ -14,21 +14,27 @@ import { defineApi } from "./handler.js";
 /** Kafka's "no authorized operations were requested" marker. */
 const OPERATIONS_NOT_REQUESTED = -2147483648;
 
-export function describeTopic(topic: TopicState): MetadataResponseMetadataResponseTopic {
+export function describeTopic(
+  topic: TopicState,
+  leaderOf: (topic: TopicState, index: number) => { leaderId: number; leaderEpoch: number },
+): MetadataResponseMetadataResponseTopic {
   return {
     errorCode: ErrorCode.NONE,
     name: topic.name,
     topicId: topic.topicId,
     isInternal: topic.internal,
-    partitions: topic.partitions.map((partition) => ({
-      errorCode: ErrorCode.NONE,
-      partitionIndex: partition.index,
-      leaderId: partition.leaderId,
-      leaderEpoch: partition.leaderEpoch,
-      replicaNodes: [partition.leaderId],
-      isrNodes: [partition.leaderId],
-      offlineReplicas: [],
-    })),
+    partitions: topic.partitions.map((partition) => {
+      const { leaderId, leaderEpoch } = leaderOf(topic, partition.index);
+      return {
+        errorCode: leaderId < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
+        partitionIndex: partition.index,
+        leaderId,
+        leaderEpoch,
+        replicaNodes: leaderId < 0 ? [] : [leaderId],
+        isrNodes: leaderId < 0 ? [] : [leaderId],
+        offlineReplicas: [],
+      };
+    }),
     topicAuthorizedOperations: OPERATIONS_NOT_REQUESTED,
   };
 }
@@ -50,18 +56,22 @@ function missingTopic(
 
 export const metadataApi = defineApi(ApiKey.Metadata, { min: 0, max: 12 }, async (context, request) => {
   const { broker, apiVersion } = context;
+
   // v0 asks for every topic with an empty list; v1+ with null
   const allTopics = request.topics === null || (apiVersion === 0 && request.topics.length === 0);
   const autoCreate = broker.config.autoCreateTopics && (apiVersion < 4 || request.allowAutoTopicCreation);
   const topics: MetadataResponseMetadataResponseTopic[] = [];
+  const leaderOf = (topic: TopicState, index: number) => broker.leaderOf(topic, index);
   if (allTopics) {
-    for (const topic of broker.topics.list()) topics.push(describeTopic(topic));
+    for (const topic of broker.topics.list()) topics.push(describeTopic(topic, leaderOf));
   } else {
     for (const requested of request.topics ?? []) {
       if (requested.name === null) {
         const topic = broker.topics.getById(requested.topicId);
         topics.push(
-          topic ? describeTopic(topic) : missingTopic(null, requested.topicId, ErrorCode.UNKNOWN_TOPIC_ID),
+          topic
+            ? describeTopic(topic, leaderOf)
+            : missingTopic(null, requested.topicId, ErrorCode.UNKNOWN_TOPIC_ID),
         );
         continue;
       }
@@ -71,12 +81,17 @@ export const metadataApi = defineApi(ApiKey.Metadata, { min: 0, max: 12 }, async
         continue;
       }
       let topic = broker.topics.get(name);
+      if (!topic) {
+        await broker.refreshTopics(); // perhaps created through another broker
+        topic = broker.topics.get(name);
+      }
       if (!topic && autoCreate) {
         try {
           topic = await broker.topics.create({ name, partitions: -1, configs: new Map() });
           context.log.info({ topic: name }, "auto-created topic");
         } catch (error) {
           if (!(error instanceof KafkaProtocolError)) throw error;
+          if (error.code === ErrorCode.TOPIC_ALREADY_EXISTS) await broker.refreshTopics();
           topic = broker.topics.get(name);
           if (!topic) {
             topics.push(missingTopic(name, ZERO_UUID, error.code));
@@ -85,7 +100,9 @@ export const metadataApi = defineApi(ApiKey.Metadata, { min: 0, max: 12 }, async
         }
       }
       topics.push(
-        topic ? describeTopic(topic) : missingTopic(name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION),
+        topic
+          ? describeTopic(topic, leaderOf)
+          : missingTopic(name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION),
       );
     }
   }

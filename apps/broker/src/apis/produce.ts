@@ -155,6 +155,13 @@ export const produceApi = defineApi(ApiKey.Produce, { min: 0, max: 11 }, async (
           ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
           `Unknown topic ${topicData.name}`,
         );
+      if (!broker.canAcknowledge()) {
+        return failed(
+          partitionData.index,
+          ErrorCode.NOT_LEADER_OR_FOLLOWER,
+          "This broker's lease is not valid: its partitions may be moving to other brokers",
+        );
+      }
       return appendPartition(context, broker, topic, partitionData.index, partitionData.records, acks);
     });
     return { name: topicData.name, partitions };
@@ -182,6 +189,17 @@ export const produceApi = defineApi(ApiKey.Produce, { min: 0, max: 11 }, async (
     ),
   );
   if (acks === 0) return null;
+  // A broker whose lease lapsed while it waited (a pause, a lost database) may already have been
+  // replaced: what only its own WAL holds is not acknowledged, the client retries on the new leader.
+  if (broker.logs.walKind === "file" && !broker.canAcknowledge()) {
+    for (const topic of topics) {
+      for (const partition of topic.partitions) {
+        if (partition.errorCode !== ErrorCode.NONE) continue;
+        partition.errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
+        partition.errorMessage = "This broker's lease lapsed before the write could be acknowledged";
+      }
+    }
+  }
   return {
     throttleTimeMs: 0,
     responses: topics.map((topic) => ({

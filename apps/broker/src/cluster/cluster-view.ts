@@ -125,6 +125,13 @@ export class ClusterView {
     return slot && { slot: slot.slot, leaderId: slot.leaderId, leaderEpoch: slot.leaderEpoch };
   }
 
+  /** Number of partitions `brokerId` led at the last poll. */
+  partitionsLedBy(brokerId: number): number {
+    let count = 0;
+    for (const assignment of this.partitions.values()) if (assignment.leaderId === brokerId) count += 1;
+    return count;
+  }
+
   /** Slots this broker coordinates. */
   coordinatorSlots(): number[] {
     return this.slots.filter((slot) => slot.leaderId === this.brokerId).map((slot) => slot.slot);

@@ -30,9 +30,13 @@ export interface GroupCoordinatorOptions {
   offsetsRetentionCheckIntervalMs?: number;
   /** Milliseconds since the epoch; Date.now by default. */
   clock?: () => number;
+  /** Whether this broker coordinates the group (its coordinator slot is led here); all by default. */
+  owns?: (groupId: string) => boolean;
 }
 
-export type CoordinatorConfig = Required<Omit<GroupCoordinatorOptions, "store" | "logger" | "clock">>;
+export type CoordinatorConfig = Required<
+  Omit<GroupCoordinatorOptions, "store" | "logger" | "clock" | "owns">
+>;
 
 /** Kafka's defaults for the options above. */
 export const DEFAULT_COORDINATOR_CONFIG: CoordinatorConfig = {

@@ -47,8 +47,13 @@ export class GroupCoordinator {
   private readonly rebalancer: GroupRebalancer;
   private readonly membership: GroupMembership;
   private readonly offsets: GroupOffsets;
+  private owns: (groupId: string) => boolean;
+  /** Groups being loaded after their slot moved here: COORDINATOR_LOAD_IN_PROGRESS until adopted. */
+  private loading: (groupId: string) => boolean = () => false;
+  private ownershipChanges: Promise<void> = Promise.resolve();
 
   constructor(options: GroupCoordinatorOptions) {
+    this.owns = options.owns ?? (() => true);
     this.context = new CoordinatorContext(options);
     this.rebalancer = new GroupRebalancer(this.context);
     this.membership = new GroupMembership(this.context, this.rebalancer);
@@ -63,31 +68,9 @@ export class GroupCoordinator {
   async load(): Promise<void> {
     if (this.status !== "loading") throw new Error(`Cannot load a coordinator that is ${this.status}`);
     const { context } = this;
-    const [snapshots, groupIdsWithOffsets] = await Promise.all([
-      context.store.loadGroups(),
-      context.store.listGroupIdsWithOffsets(),
-    ]);
-    const groups = new Map(
-      snapshots.map((snapshot) => [snapshot.groupId, restoreGroup(snapshot, context.logger)]),
-    );
-    for (const groupId of groupIdsWithOffsets) {
-      let group = groups.get(groupId);
-      if (group === undefined) {
-        group = new ClassicGroup(groupId, "Empty", context.now(), context.logger);
-        groups.set(groupId, group);
-      }
-      for (const offset of await context.store.fetchOffsets(groupId, undefined)) group.offsets.set(offset);
-    }
+    const groups = await this.readGroups(this.owns);
     if (this.status !== "loading") return;
-
-    for (const group of groups.values()) {
-      context.groups.set(group.groupId, group);
-      for (const member of group.allMembers()) this.rebalancer.scheduleHeartbeat(group, member);
-      if (group.size > context.config.maxGroupSize) {
-        this.rebalancer.prepareRebalance(group, "loaded group is over its maximum size");
-      }
-      context.maybeRemoveGroup(group);
-    }
+    this.adopt(groups);
     this.status = "active";
     let expiring = false;
     this.retentionCheck = setInterval(() => {
@@ -103,6 +86,74 @@ export class GroupCoordinator {
     }, context.config.offsetsRetentionCheckIntervalMs);
     this.retentionCheck.unref();
     context.logger.info({ groups: context.groups.size }, "group coordinator loaded");
+  }
+
+  /**
+   * Coordinator slots moved: from now on this broker coordinates the groups `owns` accepts. Groups
+   * it gained are loaded from the store (their requests answer COORDINATOR_LOAD_IN_PROGRESS
+   * meanwhile); groups it lost leave memory (waiting members get NOT_COORDINATOR and look up the
+   * new coordinator). Changes are applied in order.
+   */
+  setOwnership(owns: (groupId: string) => boolean): Promise<void> {
+    const change = this.ownershipChanges.then(() => this.applyOwnership(owns));
+    this.ownershipChanges = change.catch(() => undefined);
+    return change;
+  }
+
+  private async applyOwnership(owns: (groupId: string) => boolean): Promise<void> {
+    const previous = this.owns;
+    const gained = (groupId: string) => owns(groupId) && !previous(groupId);
+    this.loading = gained;
+    this.owns = owns;
+    const { context } = this;
+    try {
+      for (const group of [...context.groups.values()]) {
+        if (owns(group.groupId)) continue;
+        this.rebalancer.unload(group);
+        context.groups.delete(group.groupId);
+      }
+      if (this.status !== "active") return;
+      const groups = await this.readGroups(gained);
+      if (this.status !== "active") return;
+      this.adopt(new Map([...groups].filter(([groupId]) => !context.groups.has(groupId))));
+    } finally {
+      this.loading = () => false;
+    }
+  }
+
+  private async readGroups(wanted: (groupId: string) => boolean): Promise<Map<string, ClassicGroup>> {
+    const { context } = this;
+    const [snapshots, groupIdsWithOffsets] = await Promise.all([
+      context.store.loadGroups(),
+      context.store.listGroupIdsWithOffsets(),
+    ]);
+    const groups = new Map(
+      snapshots
+        .filter((snapshot) => wanted(snapshot.groupId))
+        .map((snapshot) => [snapshot.groupId, restoreGroup(snapshot, context.logger)]),
+    );
+    for (const groupId of groupIdsWithOffsets) {
+      if (!wanted(groupId)) continue;
+      let group = groups.get(groupId);
+      if (group === undefined) {
+        group = new ClassicGroup(groupId, "Empty", context.now(), context.logger);
+        groups.set(groupId, group);
+      }
+      for (const offset of await context.store.fetchOffsets(groupId, undefined)) group.offsets.set(offset);
+    }
+    return groups;
+  }
+
+  private adopt(groups: Map<string, ClassicGroup>): void {
+    const { context } = this;
+    for (const group of groups.values()) {
+      context.groups.set(group.groupId, group);
+      for (const member of group.allMembers()) this.rebalancer.scheduleHeartbeat(group, member);
+      if (group.size > context.config.maxGroupSize) {
+        this.rebalancer.prepareRebalance(group, "loaded group is over its maximum size");
+      }
+      context.maybeRemoveGroup(group);
+    }
   }
 
   /**
@@ -281,6 +332,8 @@ export class GroupCoordinator {
     if (groupId === "" && options.allowEmptyGroupId !== true) return ErrorCode.INVALID_GROUP_ID;
     if (this.status === "shutdown") return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (this.status === "loading") return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
+    if (groupId !== "" && !this.owns(groupId)) return ErrorCode.NOT_COORDINATOR;
+    if (groupId !== "" && this.loading(groupId)) return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
     return null;
   }
 }

@@ -140,7 +140,7 @@ export class PartitionLog {
   private uploadingEnd: number;
   private storedWaiters: StoredWaiter[] = [];
   private inflight: { nextOffset: number; durable: Promise<void> }[] = [];
-  private state: "leader" | "fenced" | "closed" | "deleted" = "leader";
+  private state: "leader" | "handoff" | "fenced" | "closed" | "deleted" = "leader";
   readonly leaderEpoch: number;
 
   constructor(
@@ -374,7 +374,7 @@ export class PartitionLog {
    * or an upload of this partition is still in flight.
    */
   takeForUpload(maxBytes = MAX_UPLOAD_SLICE_BYTES): UploadSlice | undefined {
-    if (this.state !== "leader" || this.uploadingEnd !== this.storedEnd) return undefined;
+    if (!this.storing || this.uploadingEnd !== this.storedEnd) return undefined;
     const appends: PendingAppend[] = [];
     let bytes = 0;
     for (const append of this.pending) {
@@ -438,7 +438,7 @@ export class PartitionLog {
    * (file WAL) will not be stored.
    */
   fence(reason: string): number {
-    if (this.state !== "leader") return 0;
+    if (!this.storing) return 0;
     this.state = "fenced";
     const lostAcknowledged =
       this.storage.walKind === "file" ? Math.max(0, this.watermark - this.storedEnd) : 0;
@@ -447,6 +447,21 @@ export class PartitionLog {
     );
     this.release();
     return lostAcknowledged;
+  }
+
+  /** Leading, or handing off: the tail is still this broker's to store. */
+  private get storing(): boolean {
+    return this.state === "leader" || this.state === "handoff";
+  }
+
+  /** A handoff starts: no more appends (NOT_LEADER_OR_FOLLOWER), the tail is still stored. */
+  beginHandoff(): void {
+    if (this.state === "leader") this.state = "handoff";
+  }
+
+  /** The handoff did not happen (the target died, the flush failed): lead on. */
+  cancelHandoff(): void {
+    if (this.state === "handoff") this.state = "leader";
   }
 
   /** Waits until everything appended so far is stored (a handoff or a clean shutdown). */
@@ -458,7 +473,7 @@ export class PartitionLog {
 
   /** @internal Leadership moved away (or the broker stops): drop memory, wake waiters. */
   close(): void {
-    if (this.state === "leader") this.state = "closed";
+    if (this.storing) this.state = "closed";
     this.rejectStoredWaiters(
       new KafkaProtocolError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `${this.cacheKey} moved to another broker`),
     );
@@ -507,7 +522,7 @@ export class PartitionLog {
 
   private waitStored(offset: number): Promise<void> {
     if (this.storedEnd >= offset) return Promise.resolve();
-    if (this.state !== "leader") {
+    if (!this.storing) {
       return Promise.reject(
         new KafkaProtocolError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `${this.cacheKey} is not led here`),
       );
@@ -547,7 +562,7 @@ export class PartitionLog {
   }
 
   private advanceHighWatermark(offset: number): void {
-    if (offset <= this.watermark || this.state !== "leader") return;
+    if (offset <= this.watermark || !this.storing) return;
     this.watermark = offset;
     while (this.inflight.length > 0 && this.inflight[0]!.nextOffset <= offset) this.inflight.shift();
     this.waiters.notify(this.watermark, this.lastStableOffset);

@@ -26,6 +26,8 @@ export interface PostgresMetadataStoreOptions {
   brokerId?: number;
   /** Producer ids claimed from PostgreSQL at a time (Kafka claims 1000). */
   producerIdBlockSize?: number;
+  /** See PrismaClientOptions.idleInTransactionTimeoutMs. */
+  idleInTransactionTimeoutMs?: number;
 }
 
 /** Kafka bumps to a fresh producer id once the epoch reaches Short.MAX_VALUE - 1. */
@@ -54,7 +56,12 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   static connect(databaseUrl: string, options: PostgresMetadataStoreOptions = {}): PostgresMetadataStore {
-    return new PostgresMetadataStore(createPrismaClient(databaseUrl), options);
+    const client = createPrismaClient(databaseUrl, {
+      ...(options.idleInTransactionTimeoutMs !== undefined && {
+        idleInTransactionTimeoutMs: options.idleInTransactionTimeoutMs,
+      }),
+    });
+    return new PostgresMetadataStore(client, options);
   }
 
   async close(): Promise<void> {

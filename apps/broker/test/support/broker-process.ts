@@ -164,6 +164,16 @@ export class BrokerProcess {
     await this.waitExit();
   }
 
+  /** SIGSTOP: the process freezes (a long GC pause, a stalled VM) without its sockets closing. */
+  pause(): void {
+    if (this.child?.pid) process.kill(this.child.pid, "SIGSTOP");
+  }
+
+  /** SIGCONT after `pause`. */
+  resume(): void {
+    if (this.child?.pid) process.kill(this.child.pid, "SIGCONT");
+  }
+
   /** SIGTERM and wait for a clean exit; returns the exit code. */
   async stop(): Promise<number | null> {
     if (!this.running) return this.child?.exitCode ?? null;

@@ -47,6 +47,13 @@ export interface CollectableObject {
   key: string;
 }
 
+/** A stored block as compaction plans with it: what kind of object holds it, and since when. */
+export interface CompactionCandidate extends StoredBlock {
+  objectKind: ObjectKind;
+  /** Time since the object was committed, by PostgreSQL's clock (brokers' clocks may differ). */
+  objectAgeMs: number;
+}
+
 export function partitionKey(topicId: string, partition: number): string {
   return `${topicId}/${partition}`;
 }
@@ -159,6 +166,31 @@ export class ObjectCatalog {
         if (error instanceof CompactionConflict) return false;
         throw error;
       });
+  }
+
+  /** Up to `limit` blocks of the partition from the one holding `offset`, in offset order, with
+   *  their objects' kind and age: what compaction plans its runs from. */
+  async compactionCandidates(
+    topicId: string,
+    partition: number,
+    offset: number,
+    limit: number,
+  ): Promise<CompactionCandidate[]> {
+    const rows = await this.prisma.$queryRaw<(BlockRow & { kind: string; age_ms: number | null })[]>`
+      SELECT r.topic_id::text AS topic_id, r.partition_index, r.base_offset, r.end_offset, r.object_id,
+             r.position, r.size, r.max_timestamp, r.leader_epoch, o.key, o.kind,
+             (extract(epoch FROM now() - o.committed_at) * 1000)::float8 AS age_ms
+      FROM object_ranges r JOIN objects o ON o.object_id = r.object_id
+      WHERE r.topic_id = ${topicId}::uuid AND r.partition_index = ${partition}
+        AND r.end_offset > ${BigInt(offset)}
+      ORDER BY r.base_offset
+      LIMIT ${limit}`;
+    return rows.map((row) => ({
+      ...toStoredBlock(row),
+      // A kind this broker does not know is not one it may rewrite.
+      objectKind: row.kind === "stream_set" ? "stream_set" : "stream",
+      objectAgeMs: Math.max(0, row.age_ms ?? 0),
+    }));
   }
 
   /** The partition as stored: what a new leader starts from. */

@@ -54,6 +54,8 @@ export class StreamSetUploader {
   private closed = false;
   private pendingBytes = 0;
   private failures = 0;
+  private flushing = 0;
+  private lastUploadStartedAt = Number.NEGATIVE_INFINITY;
   private admissionWaiters: (() => void)[] = [];
   private readonly counters: UploaderStats = {
     uploads: 0,
@@ -91,8 +93,13 @@ export class StreamSetUploader {
 
   /** Uploads everything durable now and waits for it (tests, handoff, shutdown). */
   async flush(): Promise<void> {
-    this.kick();
-    while (this.running) await this.running;
+    this.flushing += 1;
+    try {
+      this.kick();
+      while (this.running) await this.running;
+    } finally {
+      this.flushing -= 1;
+    }
   }
 
   stats(): UploaderStats {
@@ -130,6 +137,8 @@ export class StreamSetUploader {
       try {
         await this.upload(slices);
         this.failures = 0;
+        // Paced: below the size threshold the rest waits for the interval (PUTs cost money).
+        if (this.flushing === 0 && this.pendingBytes < this.options.uploadBytes) break;
       } catch (error) {
         for (const slice of slices) slice.log.uploadFailed(slice);
         this.failures += 1;
@@ -161,6 +170,7 @@ export class StreamSetUploader {
 
   private async upload(slices: UploadSlice[]): Promise<void> {
     const started = performance.now();
+    this.lastUploadStartedAt = started;
     const built = buildDataObject(
       slices.map((slice) => ({
         topicId: slice.log.topicPartition.topicId,
@@ -214,7 +224,9 @@ export class StreamSetUploader {
       for (const resolve of this.admissionWaiters.splice(0)) resolve();
     }
     if (bytes > 0 && !this.timer && !this.closed) {
-      this.timer = setTimeout(() => this.kick(), this.options.uploadIntervalMs);
+      // At most one upload per interval unless the size threshold is reached.
+      const sinceLast = performance.now() - this.lastUploadStartedAt;
+      this.timer = setTimeout(() => this.kick(), Math.max(0, this.options.uploadIntervalMs - sinceLast));
     }
   }
 }

@@ -1,0 +1,383 @@
+// Three broker processes sharing one PostgreSQL and one S3 endpoint, with the object WAL: leadership
+// spreads, kill -9 moves partitions without losing an acknowledged record, group coordinators
+// move, reassignment copies no data, a paused (zombie) leader's late writes are refused, and S3
+// faults slow writes down without losing them.
+import { ApiKey, decodeResponse, ErrorCode } from "@streambed/protocol";
+import type { Kafka } from "kafkajs";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildBatch } from "../log/record-batch-builder.js";
+import { ClusterProcesses } from "../support/cluster-processes.js";
+import { RawClient } from "../support/raw-client.js";
+import { eventually, uniqueName } from "../support/tools.js";
+
+const LEASE_MS = 2000;
+let cluster: ClusterProcesses;
+let kafka: Kafka;
+
+beforeAll(async () => {
+  cluster = await ClusterProcesses.start(3, [
+    "--wal",
+    "object",
+    "--upload-interval-ms",
+    "10",
+    "--lease-ms",
+    String(LEASE_MS),
+    "--controller-interval-ms",
+    "200",
+    "--cluster-view-interval-ms",
+    "100",
+    "--coordinator-slots",
+    "12",
+    // Leadership moves only when a test asks for it (balancing has tests of its own).
+    "--balance-leaders",
+    "false",
+    "--s3-fault-injection",
+    "enabled",
+    "--retention-check-interval-ms",
+    "500",
+    "--object-gc-interval-ms",
+    "500",
+    "--object-delete-grace-ms",
+    "0",
+  ]);
+  kafka = cluster.kafka();
+}, 120_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+async function createTopic(partitions: number, configs: Record<string, string> = {}): Promise<string> {
+  const topic = uniqueName("cluster");
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [
+      {
+        topic,
+        numPartitions: partitions,
+        configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
+      },
+    ],
+  });
+  await admin.disconnect();
+  // Every partition led by a live broker
+  await eventually(async () => {
+    const leaders = await cluster.leaders(topic);
+    return [...leaders.values()].every((leader) => leader > 0) && leaders.size === partitions
+      ? true
+      : undefined;
+  });
+  return topic;
+}
+
+/** Reads every partition of `topic` from the start: values by partition, in offset order. */
+async function readAll(topic: string, expected: number): Promise<Map<number, string[]>> {
+  const consumer = kafka.consumer({ groupId: uniqueName("reader"), retry: { retries: 12 } });
+  const values = new Map<number, string[]>();
+  let count = 0;
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  const done = new Promise<void>((resolve) => {
+    void consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const list = values.get(partition) ?? [];
+        list.push(message.value!.toString());
+        values.set(partition, list);
+        count += 1;
+        if (count >= expected) resolve();
+      },
+    });
+  });
+  await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+  await consumer.disconnect();
+  return values;
+}
+
+async function databaseQuery<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: cluster.databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+describe("three brokers over one bucket and one PostgreSQL", () => {
+  it("list every broker and spread the leaders of a new topic over them", async () => {
+    const topic = await createTopic(6);
+    const leaders = await cluster.leaders(topic);
+    expect(new Set(leaders.values())).toEqual(new Set([1, 2, 3]));
+    const admin = kafka.admin();
+    await admin.connect();
+    const description = await admin.describeCluster();
+    await admin.disconnect();
+    expect(description.brokers.map((broker) => broker.nodeId).sort()).toEqual([1, 2, 3]);
+    expect([1, 2, 3]).toContain(description.controller);
+  });
+
+  it("moves a killed broker's partitions to the others without losing an acknowledged record", async () => {
+    const topic = await createTopic(6);
+    const victim = 2;
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 20 } });
+    await producer.connect();
+    const acknowledged: string[] = [];
+    let killedAt = 0;
+    for (let round = 0; round < 60; round += 1) {
+      const messages = Array.from({ length: 20 }, (_, index) => ({
+        key: `k${index}`,
+        value: `r${round}-${index}`,
+      }));
+      await producer.send({ topic, acks: -1, messages });
+      acknowledged.push(...messages.map((message) => message.value));
+      if (round === 20) {
+        killedAt = Date.now();
+        await cluster.broker(victim).kill();
+      }
+    }
+    await producer.disconnect();
+    const moved = await eventually(async () => {
+      const leaders = await cluster.leaders(topic);
+      return [...leaders.values()].every((leader) => leader === 1 || leader === 3) ? Date.now() : undefined;
+    });
+    console.info(
+      `failover: partitions of broker ${victim} led elsewhere ${moved - killedAt} ms after kill -9`,
+    );
+
+    const read = await readAll(topic, acknowledged.length);
+    const all = [...read.values()].flat();
+    expect(new Set(all).size).toBe(all.length); // idempotent: no duplicates
+    expect(new Set(all)).toEqual(new Set(acknowledged));
+    // Per key (one partition each), records are in the order they were acknowledged.
+    for (const values of read.values()) {
+      const rounds = values.map((value) => Number(value.split("-")[0]!.slice(1)));
+      const byKey = new Map<string, number[]>();
+      values.forEach((value, index) => {
+        const key = value.split("-")[1]!;
+        byKey.set(key, [...(byKey.get(key) ?? []), rounds[index]!]);
+      });
+      for (const sequence of byKey.values()) expect(sequence).toEqual([...sequence].sort((a, b) => a - b));
+    }
+    await cluster.broker(victim).spawn();
+    await cluster.waitForMembers();
+  }, 120_000);
+
+  it("moves a group's coordinator with its committed offsets when the coordinator dies", async () => {
+    const topic = await createTopic(2);
+    const groupId = uniqueName("group");
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: [
+        { partition: 0, offset: "5" },
+        { partition: 1, offset: "7" },
+      ],
+    });
+    const client = await RawClient.connect(cluster.broker(1).port);
+    const found = await client.request(ApiKey.FindCoordinator, 3, { key: groupId, keyType: 0 });
+    client.close();
+    expect(found.errorCode).toBe(ErrorCode.NONE);
+    const coordinator = found.nodeId;
+    await cluster.broker(coordinator).kill();
+    const offsets = await eventually(async () => {
+      const fetched = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return fetched[0]!.partitions.map((partition) => [partition.partition, partition.offset]);
+    });
+    await admin.disconnect();
+    expect(offsets.sort()).toEqual([
+      [0, "5"],
+      [1, "7"],
+    ]);
+    await cluster.broker(coordinator).spawn();
+    await cluster.waitForMembers();
+  }, 120_000);
+
+  it("reassigns a partition by metadata alone: its stored blocks stay where they are", async () => {
+    const topic = await createTopic(2);
+    const producer = kafka.producer();
+    await producer.connect();
+    const value = "v".repeat(1000);
+    for (let round = 0; round < 20; round += 1) {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: Array.from({ length: 200 }, () => ({ partition: 0, value })),
+      });
+    }
+    await producer.send({ topic, acks: -1, messages: [{ partition: 1, value: "small" }] });
+    await producer.disconnect();
+    const before = await cluster.leaders(topic);
+    const [{ topic_id: topicId }] = (await databaseQuery<{ topic_id: string }>(
+      "SELECT topic_id::text FROM topics WHERE name = $1",
+      [topic],
+    )) as [{ topic_id: string }];
+    const blocksBefore = await databaseQuery<{ object_id: string; base_offset: string }>(
+      "SELECT object_id::text, base_offset::text FROM object_ranges WHERE topic_id = $1 ORDER BY base_offset",
+      [topicId],
+    );
+    const targets = new Map([...before].map(([partition, leader]) => [partition, (leader % 3) + 1]));
+    const client = await RawClient.connect(cluster.broker(1).port);
+    const started = Date.now();
+    const response = await client.request(ApiKey.AlterPartitionReassignments, 0, {
+      timeoutMs: 30_000,
+      topics: [
+        {
+          name: topic,
+          partitions: [...targets].map(([partitionIndex, target]) => ({
+            partitionIndex,
+            replicas: [target],
+          })),
+        },
+      ],
+    });
+    expect(response.responses[0]!.partitions.map((partition) => partition.errorCode)).toEqual([0, 0]);
+    const moved = await eventually(
+      async () => {
+        const leaders = await cluster.leaders(topic);
+        return [...targets].every(([partition, target]) => leaders.get(partition) === target)
+          ? Date.now()
+          : undefined;
+      },
+      30_000,
+      50,
+    );
+    console.info(`reassignment of a ${20 * 200} KiB partition and a 1-record one: ${moved - started} ms`);
+    const listed = await client.request(ApiKey.ListPartitionReassignments, 0, {
+      timeoutMs: 1000,
+      topics: null,
+    });
+    client.close();
+    expect(listed.topics.filter((entry) => entry.name === topic)).toEqual([]);
+    const blocksAfter = await databaseQuery<{ object_id: string; base_offset: string }>(
+      "SELECT object_id::text, base_offset::text FROM object_ranges WHERE topic_id = $1 ORDER BY base_offset",
+      [topicId],
+    );
+    expect(blocksAfter).toEqual(blocksBefore); // nothing was copied or rewritten
+    const read = await readAll(topic, 4001);
+    expect(read.get(0)).toHaveLength(4000);
+    expect(read.get(1)).toEqual(["small"]);
+  }, 120_000);
+
+  it("refuses the late writes of a paused leader whose partition moved, and loses nothing of the new leader's", async () => {
+    const topic = await createTopic(1);
+    const producer = kafka.producer({ retry: { retries: 20 } });
+    await producer.connect();
+    await producer.send({ topic, acks: -1, messages: [{ value: "before" }] });
+    await producer.disconnect();
+    const zombieId = (await cluster.leaders(topic)).get(0)!;
+    const zombie = cluster.broker(zombieId);
+    const others = cluster.kafka("others", [zombieId]);
+    const raw = await RawClient.connect(zombie.port);
+    zombie.pause();
+    try {
+      // A write that reaches the zombie while it is frozen: it waits in the socket buffer.
+      const late = raw.send(ApiKey.Produce, 9, {
+        acks: -1,
+        timeoutMs: 30_000,
+        topicData: [
+          {
+            name: topic,
+            partitionData: [{ index: 0, records: buildBatch({ records: [{ value: "late" }] }) }],
+          },
+        ],
+      });
+      const pausedAt = Date.now();
+      // The controller's decision, read where it is made: PostgreSQL.
+      await eventually(
+        async () => {
+          const leader = (await cluster.storedLeaders(topic)).get(0)?.leaderId;
+          return leader !== undefined && leader !== zombieId && leader > 0 ? leader : undefined;
+        },
+        30_000,
+        50,
+      );
+      console.info(`zombie: partition moved ${Date.now() - pausedAt} ms after the leader froze`);
+      const successor = others.producer({ retry: { retries: 20 } });
+      await successor.connect();
+      await successor.send({ topic, acks: -1, messages: [{ value: "after" }] });
+      await successor.disconnect();
+      zombie.resume();
+      const answer = decodeResponse(ApiKey.Produce, 9, await raw.nextFrame());
+      expect(answer.correlationId).toBe(late);
+      expect(answer.body.responses[0]!.partitionResponses[0]!.errorCode).toBe(
+        ErrorCode.NOT_LEADER_OR_FOLLOWER,
+      );
+    } finally {
+      zombie.resume();
+      raw.close();
+    }
+    const read = await readAll(topic, 2);
+    expect(read.get(0)).toEqual(["before", "after"]);
+  }, 120_000);
+
+  it("rides out S3 SlowDown and errors on uploads with retries, losing nothing", async () => {
+    const topic = await createTopic(3);
+    for (const broker of [1, 2, 3]) {
+      const response = await fetch(
+        `http://127.0.0.1:${cluster.broker(broker).httpPort}/debug/object-store/faults`,
+        {
+          method: "POST",
+          body: "put:slowDown:times=6,put:error:times=3,get:latency:latencyMs=100:times=5",
+        },
+      );
+      expect(response.status).toBe(200);
+    }
+    const producer = kafka.producer();
+    await producer.connect();
+    const sent: string[] = [];
+    for (let round = 0; round < 10; round += 1) {
+      const messages = Array.from({ length: 30 }, (_, index) => ({ value: `f${round}-${index}` }));
+      await producer.send({ topic, acks: -1, messages });
+      sent.push(...messages.map((message) => message.value));
+    }
+    await producer.disconnect();
+    const retries = await Promise.all(
+      [1, 2, 3].map(async (broker) => {
+        const stats = (await cluster.stats(broker)) as { objectStore: Record<string, { retries: number }> };
+        return stats.objectStore.put!.retries;
+      }),
+    );
+    expect(retries.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    const read = await readAll(topic, sent.length);
+    expect(new Set([...read.values()].flat())).toEqual(new Set(sent));
+  }, 120_000);
+
+  it("deletes the objects of data that retention removed from the bucket", async () => {
+    const topic = await createTopic(1, { "retention.ms": "1000" });
+    const producer = kafka.producer();
+    await producer.connect();
+    for (let round = 0; round < 5; round += 1) {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: [{ value: `old-${round}`, timestamp: String(Date.now() - 60_000) }],
+      });
+    }
+    await producer.disconnect();
+    const [{ topic_id: topicId }] = (await databaseQuery<{ topic_id: string }>(
+      "SELECT topic_id::text FROM topics WHERE name = $1",
+      [topic],
+    )) as [{ topic_id: string }];
+    const keys = (
+      await databaseQuery<{ key: string }>(
+        "SELECT DISTINCT o.key FROM objects o JOIN object_ranges r USING (object_id) WHERE r.topic_id = $1",
+        [topicId],
+      )
+    ).map((row) => row.key);
+    expect(keys.length).toBeGreaterThan(0);
+    const { S3ObjectStore } = await import("../../src/storage/objects/s3-object-store.js");
+    const store = new S3ObjectStore(cluster.s3.storeOptions);
+    await eventually(
+      async () => {
+        const present = new Set((await store.list("streambed/")).map((object) => object.key));
+        return keys.every((key) => !present.has(key)) ? true : undefined;
+      },
+      60_000,
+      500,
+    );
+  }, 120_000);
+});
