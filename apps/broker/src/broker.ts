@@ -52,6 +52,8 @@ export class Broker {
   private httpServer: HttpServer | null = null;
   private node: AdvertisedNode;
   private retentionTimer: NodeJS.Timeout | null = null;
+  private configTimer: NodeJS.Timeout | null = null;
+  private configFingerprint: string | undefined;
   private readonly stopHooks: (() => Promise<void>)[] = [];
   private readonly collector: ObjectCollector;
   readonly compactor: StreamCompactor;
@@ -280,6 +282,17 @@ export class Broker {
 
   private topicRefresh: Promise<void> | null = null;
 
+  /** Reloads the topics when their configs in PostgreSQL differ from the last look. */
+  private async watchTopicConfigs(): Promise<void> {
+    const [row] = await this.metadata.client.$queryRaw<{ fingerprint: string | null }[]>`
+      SELECT md5(string_agg(topic_id::text || '/' || key || '=' || value, ',' ORDER BY topic_id, key)) AS fingerprint
+      FROM topic_configs`;
+    const fingerprint = row?.fingerprint ?? "";
+    if (this.configFingerprint !== undefined && fingerprint !== this.configFingerprint)
+      await this.refreshTopics();
+    this.configFingerprint = fingerprint;
+  }
+
   /** Rereads the topics from PostgreSQL (a name this broker does not know may have been created
    *  on another one); concurrent callers share one read. */
   refreshTopics(): Promise<void> {
@@ -346,6 +359,13 @@ export class Broker {
       );
     }, this.config.retentionCheckIntervalMs);
     this.retentionTimer.unref();
+    // Topic configs changed through another broker (AlterConfigs) reach this one within a second.
+    this.configTimer = setInterval(() => {
+      this.watchTopicConfigs().catch((error: unknown) =>
+        this.log.warn({ err: error }, "could not check topic configs for changes"),
+      );
+    }, 1000);
+    this.configTimer.unref();
     this.collector.start();
     this.compactor.start();
     this.log.info(
@@ -456,6 +476,7 @@ export class Broker {
   /** Clean shutdown: stop accepting, answer waiting group members, make the WAL durable, close stores. */
   async stop(): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    if (this.configTimer) clearInterval(this.configTimer);
     await this.collector.stop();
     await this.compactor.stop();
     await this.kafkaServer?.close();

@@ -122,7 +122,7 @@ export const configSources: Record<ConfigKey, { flag: string; env: string[]; des
   dataDir: {
     flag: "data-dir",
     env: ["STREAMBED_DATA_DIR"],
-    description: "WAL and embedded PostgreSQL directory",
+    description: "file WAL, and the embedded PostgreSQL and S3 endpoint when those are not given",
   },
   brokerId: { flag: "broker-id", env: ["STREAMBED_BROKER_ID"], description: "this broker's node id" },
   rack: {
@@ -144,7 +144,7 @@ export const configSources: Record<ConfigKey, { flag: string; env: string[]; des
   httpListen: {
     flag: "http-listen",
     env: ["STREAMBED_HTTP_LISTEN"],
-    description: "HTTP listener for /health",
+    description: "HTTP listener: /health, /stats",
   },
   autoCreateTopics: {
     flag: "auto-create-topics",

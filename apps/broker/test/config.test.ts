@@ -1,6 +1,6 @@
 // The broker's configuration: flags over environment over defaults, and readable errors.
 import { describe, expect, it } from "vitest";
-import { loadBrokerConfig, usage } from "../src/config.js";
+import { configSources, loadBrokerConfig, usage } from "../src/config.js";
 
 describe("broker configuration", () => {
   it("uses defaults when nothing is given", () => {
@@ -36,5 +36,17 @@ describe("broker configuration", () => {
 
   it("documents every flag with its environment variable", () => {
     expect(usage()).toMatch(/--database-url\s+.*\[STREAMBED_DATABASE_URL, DATABASE_URL\]/);
+  });
+});
+
+describe("the README's table of options", () => {
+  it("lists every option with its flag and environment variables", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const readme = await readFile(new URL("../../../README.md", import.meta.url), "utf8");
+    for (const source of Object.values(configSources)) {
+      const row = readme.split("\n").find((line) => line.startsWith(`| \`--${source.flag}\` |`));
+      expect(row, `README row for --${source.flag}`).toBeDefined();
+      for (const name of source.env) expect(row).toContain(`\`${name}\``);
+    }
   });
 });

@@ -4,6 +4,7 @@
 
 import { ErrorCode, KafkaProtocolError } from "@streambed/protocol";
 import type { StoredBlock } from "../storage/objects/object-catalog.js";
+import { ObjectNotFoundError } from "../storage/objects/object-store.js";
 import type { IsolationLevel } from "./offset-waiters.js";
 import type { PartitionLog } from "./partition-log.js";
 import type { AbortedTransaction } from "./producer-state.js";
@@ -229,41 +230,54 @@ async function loadChunk(log: PartitionLog, offset: number, fetchOffset: number)
     log.storage.countRead("logCache", cached.data.length);
     return { data: cached.data, endOffset: cached.nextOffset };
   }
-  let block = log.blocks.find(offset);
-  if (!block) {
-    const { topicId, partition } = log.topicPartition;
-    const found = await catalogCall(log, () =>
-      log.storage.catalog.blocksFrom(topicId, partition, offset, 64),
-    );
-    log.blocks.add(found);
-    block = found.find((candidate) => candidate.baseOffset <= offset && offset < candidate.endOffset);
-    if (!block) {
-      if (fetchOffset < log.logStartOffset) {
-        throw new KafkaProtocolError(
-          ErrorCode.OFFSET_OUT_OF_RANGE,
-          `offset ${fetchOffset} was deleted during the read`,
-        );
-      }
-      throw new KafkaProtocolError(
-        ErrorCode.KAFKA_STORAGE_ERROR,
-        `no stored block holds offset ${offset} of ${log.cacheKey} (stored up to ${log.storedEndOffset})`,
-      );
+  const remembered = log.blocks.find(offset);
+  if (remembered) {
+    try {
+      return {
+        data: await log.storage.readBlock(remembered, log.blocks.following(remembered, 4)),
+        endOffset: remembered.endOffset,
+      };
+    } catch (error) {
+      // The index in memory may be stale (compaction replaced the block, the collector deleted the
+      // object): forget it and ask PostgreSQL where the offset lives now.
+      if (!(error instanceof ObjectNotFoundError)) return storageFailure(log, error, fetchOffset);
+      log.blocks.clear();
     }
   }
+  const { topicId, partition } = log.topicPartition;
+  const found = await catalogCall(log, () => log.storage.catalog.blocksFrom(topicId, partition, offset, 64));
+  log.blocks.add(found);
+  const block = found.find((candidate) => candidate.baseOffset <= offset && offset < candidate.endOffset);
+  if (!block) {
+    if (fetchOffset < log.logStartOffset) {
+      throw new KafkaProtocolError(
+        ErrorCode.OFFSET_OUT_OF_RANGE,
+        `offset ${fetchOffset} was deleted during the read`,
+      );
+    }
+    throw new KafkaProtocolError(
+      ErrorCode.KAFKA_STORAGE_ERROR,
+      `no stored block holds offset ${offset} of ${log.cacheKey} (stored up to ${log.storedEndOffset})`,
+    );
+  }
   return { data: await readStoredBlock(log, block, fetchOffset), endOffset: block.endOffset };
+}
+
+function storageFailure(log: PartitionLog, error: unknown, offset: number): never {
+  if (offset < log.logStartOffset) {
+    throw new KafkaProtocolError(
+      ErrorCode.OFFSET_OUT_OF_RANGE,
+      `offset ${offset} was deleted during the read`,
+    );
+  }
+  throw asStorageError(error, `reading ${log.cacheKey} from object storage`);
 }
 
 async function readStoredBlock(log: PartitionLog, block: StoredBlock, offset: number): Promise<Buffer> {
   try {
     return await log.storage.readBlock(block, log.blocks.following(block, 4));
   } catch (error) {
-    if (offset < log.logStartOffset) {
-      throw new KafkaProtocolError(
-        ErrorCode.OFFSET_OUT_OF_RANGE,
-        `offset ${offset} was deleted during the read`,
-      );
-    }
-    throw asStorageError(error, `reading ${log.cacheKey} from object storage`);
+    return storageFailure(log, error, offset);
   }
 }
 
