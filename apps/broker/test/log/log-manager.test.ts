@@ -197,7 +197,7 @@ describe("LogManager over object storage", () => {
   });
 
   it("keeps data and applies backpressure while uploads fail, then stores everything once they succeed", async () => {
-    const faults = new FaultInjectingObjectStore(fixture.store);
+    const faults = new FaultInjectingObjectStore(fixture.s3Store);
     const removeFault = faults.inject({ operations: ["put"], fault: "error" });
     const topicId = await fixture.createTopic(1);
     const manager = await fixture.openManager(await fixture.newDataDir(), {

@@ -14,6 +14,7 @@ import { CatchUpLimiter } from "../../src/storage/cache/catch-up-limiter.js";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../src/storage/objects/embedded-s3.js";
 import { ObjectCatalog } from "../../src/storage/objects/object-catalog.js";
 import type { ObjectStore } from "../../src/storage/objects/object-store.js";
+import { RetryingObjectStore } from "../../src/storage/objects/retrying-object-store.js";
 import { S3ObjectStore } from "../../src/storage/objects/s3-object-store.js";
 import type { WalFileSystem } from "../../src/storage/wal/wal-file-system.js";
 import { createTestDatabase } from "./broker-process.js";
@@ -39,7 +40,10 @@ export class StorageFixture {
   private constructor(
     readonly root: string,
     readonly s3: EmbeddedS3,
-    readonly store: S3ObjectStore,
+    /** The bucket as the broker sees it: S3 requests behind the retry policy. */
+    readonly store: ObjectStore,
+    /** Single attempts, for tests that inject faults and watch them surface. */
+    readonly s3Store: S3ObjectStore,
     readonly metadata: PostgresMetadataStore,
     readonly catalog: ObjectCatalog,
   ) {}
@@ -50,10 +54,12 @@ export class StorageFixture {
     const databaseUrl = await createTestDatabase("storage");
     await migrate(databaseUrl);
     const metadata = PostgresMetadataStore.connect(databaseUrl, { brokerId: BROKER_ID });
+    const s3Store = new S3ObjectStore(s3.storeOptions);
     return new StorageFixture(
       root,
       s3,
-      new S3ObjectStore(s3.storeOptions),
+      new RetryingObjectStore(s3Store, { baseDelayMs: 10, maxDelayMs: 200 }),
+      s3Store,
       metadata,
       new ObjectCatalog(metadata.client, BROKER_ID),
     );
