@@ -123,6 +123,10 @@ class LocalBroker:
     DATABASE_URL, its own embedded PostgreSQL and S3 endpoint under it). restart() keeps the data
     directory, so what the broker stored survives while its memory (log and block caches) does not."""
 
+    # True runs the broker in its own session: a Ctrl-C in the terminal then reaches only the
+    # benchmark, which stops its brokers in order (a cluster's shared dependencies last).
+    own_session = False
+
     def __init__(self, wal="file", extra_args=()):
         if not BROKER_MAIN.exists():
             raise SystemExit(f"{BROKER_MAIN} is missing: run `npm run build` first")
@@ -176,7 +180,9 @@ class LocalBroker:
         self.starts += 1
         self.log.write(f"--- start {self.starts}: {shlex.join(args)}\n".encode())
         self.log.flush()
-        self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            args, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=self.own_session
+        )
         self._wait_ready()
 
     def _wait_ready(self):

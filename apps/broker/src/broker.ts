@@ -11,14 +11,14 @@ import { apiRegistrations } from "./apis/index.js";
 import { BrokerCluster } from "./cluster/broker-cluster.js";
 import type { BrokerConfig } from "./config.js";
 import { GroupCoordinator } from "./coordinator/index.js";
-import { HttpServer, sendJson } from "./http/http-server.js";
+import { registerBrokerRoutes } from "./http/broker-routes.js";
+import { HttpServer } from "./http/http-server.js";
 import { LogManager, notLeader } from "./log/log-manager.js";
 import type { PartitionLog, TopicPartition } from "./log/partition-log.js";
 import { PostgresMetadataStore } from "./metadata/postgres-metadata-store.js";
 import { KafkaServer } from "./server/kafka-server.js";
 import { BlockCache } from "./storage/cache/block-cache.js";
 import { CatchUpLimiter } from "./storage/cache/catch-up-limiter.js";
-import { parseFaultRules } from "./storage/objects/fault-injecting-object-store.js";
 import { ObjectCatalog } from "./storage/objects/object-catalog.js";
 import { ObjectCollector } from "./storage/objects/object-collector.js";
 import { type OpenedObjectStorage, openObjectStorage } from "./storage/objects/open-object-storage.js";
@@ -321,33 +321,14 @@ export class Broker {
   private async listen(): Promise<void> {
     const { listen, httpListen } = this.config;
     this.httpServer = new HttpServer(this.log.child({ component: "http" }));
-    this.httpServer.route("/health", (_request, response) =>
-      sendJson(response, 200, {
-        status: "ok",
+    registerBrokerRoutes(this.httpServer, {
+      health: () => ({
         brokerId: this.brokerId,
         clusterId: this.clusterId,
         topics: this.topics.list().length,
       }),
-    );
-    this.httpServer.route("/stats", async (_request, response) =>
-      sendJson(response, 200, await this.storageStats()),
-    );
-    this.httpServer.route("/debug/object-store/faults", async (request, response) => {
-      const faults = this.objects.faults;
-      if (!faults) return sendJson(response, 404, { error: "start the broker with --s3-fault-injection" });
-      if (request.method === "DELETE") {
-        faults.clear();
-        return sendJson(response, 200, { cleared: true });
-      }
-      if (request.method !== "POST") return sendJson(response, 405, { error: "POST rules or DELETE" });
-      const body = await readBody(request);
-      try {
-        const rules = parseFaultRules(body.trim());
-        for (const rule of rules) faults.inject(rule);
-        return sendJson(response, 200, { injected: rules.length });
-      } catch (error) {
-        return sendJson(response, 400, { error: error instanceof Error ? error.message : String(error) });
-      }
+      stats: () => this.storageStats(),
+      faults: this.objects.faults,
     });
     const http = await this.httpServer.listen(httpListen.host, httpListen.port);
     this.kafkaServer = new KafkaServer(this, this.apis, this.log.child({ component: "kafka" }));
@@ -397,8 +378,16 @@ export class Broker {
     if (log?.isLeader) return { leaderId: this.brokerId, leaderEpoch: log.leaderEpoch };
     const state = topic.partitions[index];
     const viewed = this.cluster?.leaderOf(topic.topicId, index);
-    if (viewed && (!state || viewed.leaderEpoch >= state.leaderEpoch)) return viewed;
-    return { leaderId: state?.leaderId ?? -1, leaderEpoch: state?.leaderEpoch ?? 0 };
+    const leader =
+      viewed && (!state || viewed.leaderEpoch >= state.leaderEpoch)
+        ? viewed
+        : { leaderId: state?.leaderId ?? -1, leaderEpoch: state?.leaderEpoch ?? 0 };
+    // A leader whose lease expired is not named while the controller moves its partitions: clients
+    // get LEADER_NOT_AVAILABLE and retry instead of connecting to a dead broker.
+    if (leader.leaderId >= 0 && this.cluster && !this.cluster.isLive(leader.leaderId)) {
+      return { leaderId: -1, leaderEpoch: leader.leaderEpoch };
+    }
+    return leader;
   }
 
   /** Whether writes may be acknowledged: the broker lease is surely still held. */
@@ -500,15 +489,4 @@ export class Broker {
 /** Every object key of the cluster starts with this. */
 export function objectKeyPrefix(config: BrokerConfig): string {
   return config.objectKeyPrefix ?? `streambed/${config.clusterId}/`;
-}
-
-async function readBody(request: import("node:http").IncomingMessage, limit = 64 * 1024): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new Error("request body too large");
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }

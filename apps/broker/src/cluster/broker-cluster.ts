@@ -141,6 +141,11 @@ export class BrokerCluster {
     return live.some((node) => node.nodeId === this.node.nodeId) ? live : [this.node, ...live];
   }
 
+  /** Whether the broker held a live lease at the last look (this one counts as live). */
+  isLive(brokerId: number): boolean {
+    return brokerId === this.node.nodeId || this.view.broker(brokerId) !== undefined;
+  }
+
   controllerId(): number {
     return this.view.controllerId() ?? -1;
   }
