@@ -167,11 +167,18 @@ export class LogManager {
    */
   openPartition(topicPartition: TopicPartition, start: PartitionStart): PartitionLog {
     const key = keyOf(topicPartition);
-    this.logs.get(key)?.close();
+    const previous = this.logs.get(key);
+    // A new term of a partition this broker already led (its lease lapsed and came back, say): what
+    // the file WAL acknowledged and has not stored is carried over, as after a restart.
+    const carried =
+      this.options.walKind === "file"
+        ? (previous?.pendingAppends.filter((append) => append.walDurable) ?? [])
+        : [];
+    previous?.close();
     const log = new PartitionLog(topicPartition, this.storage, start);
     this.logs.set(key, log);
-    const recovered = this.recovered.get(key);
-    if (recovered) {
+    const recovered = [...carried, ...(this.recovered.get(key) ?? [])];
+    if (recovered.length > 0) {
       this.recovered.delete(key);
       let adopted = 0;
       let skipped = 0;

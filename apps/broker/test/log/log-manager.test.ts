@@ -92,6 +92,22 @@ describe("LogManager over object storage", () => {
     expect((await fixture.catalog.loadPartition(topicId, 0))?.storedEndOffset).toBe(8);
   });
 
+  it("a new term of a partition this broker leads carries over what its file WAL acknowledged", async () => {
+    const topicId = await fixture.createTopic(1);
+    const manager = await fixture.openManager(await fixture.newDataDir());
+    const first = await fixture.lead(manager, topicId);
+    await first.append(buildBatch({ records: 2 }), acksAll);
+    await manager.uploader.flush();
+    await first.append(buildBatch({ records: 3 }), acksAll); // 2-4: acknowledged, in the WAL only
+    await fixture.bumpLeaderEpoch(topicId); // leadership came back to this broker with a new epoch
+    const second = await fixture.lead(manager, topicId);
+    expect(first.isLeader).toBe(false);
+    expect([second.logEndOffset, second.highWatermark, second.storedEndOffset]).toEqual([5, 5, 2]);
+    expect(await readAll(second)).toEqual([0, 2]);
+    await manager.uploader.flush();
+    expect((await fixture.catalog.loadPartition(topicId, 0))?.storedEndOffset).toBe(5);
+  });
+
   it("a new leader starts from the stored state, and the old leader's stale WAL tail is not adopted", async () => {
     const topicId = await fixture.createTopic(1);
     const oldDir = await fixture.newDataDir();
