@@ -137,8 +137,22 @@ describe("console", () => {
       logLevel: logLevel.NOTHING,
     }).admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: 3, configEntries: [{ name: "retention.ms", value: "86400000" }] }],
+    });
     await admin.disconnect();
+    const producer = new Kafka({
+      clientId: "console-test",
+      brokers: [bootstrap],
+      logLevel: logLevel.NOTHING,
+    }).producer();
+    await producer.connect();
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: Array.from({ length: 5 }, (_, index) => ({ partition: 1, value: `v${index}` })),
+    });
+    await producer.disconnect();
 
     const page = await browser!.newPage();
     await page.goto(`${consoleUrl}/topics`);
@@ -146,6 +160,31 @@ describe("console", () => {
     await row.waitFor({ timeout: 30_000 });
     expect(await row.textContent()).toContain("3");
     await page.screenshot({ path: path.join(screenshots, "topics.png"), fullPage: true });
+
+    await page.getByRole("link", { name: topic }).click();
+    const partitions = page.getByRole("table", { name: "Partitions" });
+    await partitions.waitFor();
+    const cells = async (row: number) =>
+      (await partitions.getByRole("row").nth(row).getByRole("cell").allTextContents()).map((cell) =>
+        cell.trim(),
+      );
+    expect(await partitions.getByRole("row").count()).toBe(4); // header + 3 partitions
+    expect(await cells(2)).toEqual(["1", "1", "0", "5", "5"]); // partition 1: leader 1, offsets 0..5
+    const retention = page
+      .getByRole("table", { name: "Configs" })
+      .getByRole("row", { name: /^retention\.ms/ });
+    expect((await retention.getByRole("cell").allTextContents()).map((cell) => cell.trim())).toEqual([
+      "retention.ms",
+      "86400000",
+      "set on the topic",
+    ]);
+    await page.screenshot({ path: path.join(screenshots, "topic.png"), fullPage: true });
+
+    await page.goto(`${consoleUrl}/topics/no-such-topic-${Date.now()}`);
+    await page
+      .getByRole("alert")
+      .filter({ hasText: /does not exist/ })
+      .waitFor({ timeout: 30_000 });
 
     await page.getByRole("link", { name: "Overview" }).click();
     await page.getByTestId("broker-count").waitFor();

@@ -5,6 +5,10 @@ export {
   type ClusterOverview,
   ClusterUnavailableError,
   KafkaAdminClient,
+  type PartitionDetail,
+  type TopicConfigEntry,
+  type TopicDetail,
+  TopicNotFoundError,
   type TopicSummary,
 } from "./kafka/admin-client.js";
 export { type AppRouter, appRouter, createCaller } from "./root.js";

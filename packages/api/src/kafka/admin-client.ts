@@ -1,7 +1,7 @@
 // The console's only way to a cluster: a Kafka client (kafkajs) speaking the admin protocol to the
 // brokers, like any other client. Connections are opened per call and closed after it, so a broker
 // that is down is an error for that call, never a stuck console.
-import { Kafka, logLevel } from "kafkajs";
+import { ConfigResourceTypes, Kafka, logLevel } from "kafkajs";
 
 export interface BrokerSummary {
   nodeId: number;
@@ -24,6 +24,33 @@ export interface ClusterOverview {
   controllerId: number;
   brokers: BrokerSummary[];
   topics: TopicSummary[];
+}
+
+export interface PartitionDetail {
+  partition: number;
+  leaderId: number;
+  logStartOffset: string;
+  highWatermark: string;
+  /** Records between the log start offset and the high watermark. */
+  records: string;
+}
+
+export interface TopicConfigEntry {
+  name: string;
+  value: string | null;
+  isDefault: boolean;
+  readOnly: boolean;
+  sensitive: boolean;
+}
+
+export interface TopicDetail {
+  name: string;
+  partitions: PartitionDetail[];
+  configs: TopicConfigEntry[];
+}
+
+export class TopicNotFoundError extends Error {
+  override readonly name = "TopicNotFoundError";
 }
 
 export class ClusterUnavailableError extends Error {
@@ -78,6 +105,58 @@ export class KafkaAdminClient {
           }))
           .sort((a, b) => a.nodeId - b.nodeId),
         topics,
+      };
+    });
+  }
+
+  /** One topic: each partition's leader, log start offset and high watermark, and its configs. */
+  async topic(name: string): Promise<TopicDetail> {
+    return this.withAdmin(async (admin) => {
+      const metadata = await admin.fetchTopicMetadata({ topics: [name] }).catch((error: unknown) => {
+        if (
+          error instanceof Error &&
+          /does not host this topic-partition|UNKNOWN_TOPIC/i.test(
+            `${error.name} ${error.message} ${(error as { type?: string }).type ?? ""}`,
+          )
+        ) {
+          throw new TopicNotFoundError(`topic ${name} does not exist`);
+        }
+        throw error;
+      });
+      const topic = metadata.topics[0];
+      if (!topic) throw new TopicNotFoundError(`topic ${name} does not exist`);
+      const offsets = await admin.fetchTopicOffsets(name);
+      const byPartition = new Map(offsets.map((offset) => [offset.partition, offset]));
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name }],
+      });
+      const entries = described.resources[0]?.configEntries ?? [];
+      return {
+        name,
+        partitions: topic.partitions
+          .map((partition) => {
+            const offset = byPartition.get(partition.partitionId);
+            const low = offset?.low ?? "0";
+            const high = offset?.high ?? "0";
+            return {
+              partition: partition.partitionId,
+              leaderId: partition.leader,
+              logStartOffset: low,
+              highWatermark: high,
+              records: (BigInt(high) - BigInt(low)).toString(),
+            };
+          })
+          .sort((a, b) => a.partition - b.partition),
+        configs: entries
+          .map((entry) => ({
+            name: entry.configName,
+            value: entry.isSensitive ? null : entry.configValue,
+            isDefault: entry.isDefault,
+            readOnly: entry.readOnly,
+            sensitive: entry.isSensitive,
+          }))
+          .sort((a, b) => a.name.localeCompare(b.name)),
       };
     });
   }

@@ -1,6 +1,7 @@
 "use client";
 // Topics: every topic with its partition count and a badge for partitions without a leader.
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useTRPC } from "~/trpc/react";
 
 export default function TopicsPage() {
@@ -31,7 +32,9 @@ export default function TopicsPage() {
           <tbody>
             {visible.map((topic) => (
               <tr key={topic.name}>
-                <td>{topic.name}</td>
+                <td>
+                  <Link href={`/topics/${encodeURIComponent(topic.name)}`}>{topic.name}</Link>
+                </td>
                 <td>{topic.partitions}</td>
                 <td>
                   {topic.leaderless > 0 ? (
