@@ -186,6 +186,37 @@ describe("console", () => {
       .filter({ hasText: /does not exist/ })
       .waitFor({ timeout: 30_000 });
 
+    // A group that committed offset 2 of partition 1's five records lags by three.
+    const groupId = `${topic}-group`;
+    const groupAdmin = new Kafka({
+      clientId: "console-test",
+      brokers: [bootstrap],
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await groupAdmin.connect();
+    await groupAdmin.setOffsets({ groupId, topic, partitions: [{ partition: 1, offset: "2" }] });
+    await groupAdmin.disconnect();
+    await page.getByRole("link", { name: "Consumer groups" }).click();
+    const groupRow = page.getByRole("row", { name: new RegExp(groupId) });
+    await groupRow.waitFor({ timeout: 30_000 });
+    expect((await groupRow.getByRole("cell").allTextContents()).map((cell) => cell.trim())).toEqual([
+      groupId,
+      "Empty",
+      "0",
+      "3",
+    ]);
+    await groupRow.getByRole("link", { name: groupId }).click();
+    await page.getByTestId("total-lag").waitFor();
+    const committed = page.getByRole("table", { name: "Committed offsets" }).getByRole("row").nth(1);
+    expect((await committed.getByRole("cell").allTextContents()).map((cell) => cell.trim())).toEqual([
+      topic,
+      "1",
+      "2",
+      "5",
+      "3",
+    ]);
+    await page.screenshot({ path: path.join(screenshots, "group.png"), fullPage: true });
+
     await page.getByRole("link", { name: "Overview" }).click();
     await page.getByTestId("broker-count").waitFor();
     expect(await page.getByTestId("broker-count").textContent()).toBe("1");

@@ -4,6 +4,8 @@ export {
   type BrokerSummary,
   type ClusterOverview,
   ClusterUnavailableError,
+  type GroupPartitionLag,
+  type GroupSummary,
   KafkaAdminClient,
   type PartitionDetail,
   type TopicConfigEntry,

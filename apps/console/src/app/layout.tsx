@@ -16,6 +16,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <nav aria-label="Main">
             <Link href="/">Overview</Link>
             <Link href="/topics">Topics</Link>
+            <Link href="/groups">Consumer groups</Link>
           </nav>
         </header>
         <main>

@@ -49,6 +49,26 @@ export interface TopicDetail {
   configs: TopicConfigEntry[];
 }
 
+export interface GroupPartitionLag {
+  topic: string;
+  partition: number;
+  /** -1 when the group has no committed offset for the partition. */
+  committedOffset: string;
+  endOffset: string;
+  /** Records between the committed offset and the end, or null without a committed offset. */
+  lag: string | null;
+}
+
+export interface GroupSummary {
+  groupId: string;
+  state: string;
+  protocolType: string;
+  members: number;
+  /** Sum of the partitions' lag, in records. */
+  totalLag: string;
+  partitions: GroupPartitionLag[];
+}
+
 export class TopicNotFoundError extends Error {
   override readonly name = "TopicNotFoundError";
 }
@@ -158,6 +178,56 @@ export class KafkaAdminClient {
           }))
           .sort((a, b) => a.name.localeCompare(b.name)),
       };
+    });
+  }
+
+  /** Every consumer group the brokers know (empty ones too), with per-partition lag in records. */
+  async groups(): Promise<GroupSummary[]> {
+    return this.withAdmin(async (admin) => {
+      const { groups } = await admin.listGroups();
+      if (groups.length === 0) return [];
+      const described = await admin.describeGroups(groups.map((group) => group.groupId));
+      const endOffsets = new Map<string, Map<number, string>>();
+      const endOffsetOf = async (topic: string, partition: number): Promise<string> => {
+        let offsets = endOffsets.get(topic);
+        if (!offsets) {
+          offsets = new Map(
+            (await admin.fetchTopicOffsets(topic)).map((offset) => [offset.partition, offset.high]),
+          );
+          endOffsets.set(topic, offsets);
+        }
+        return offsets.get(partition) ?? "0";
+      };
+      const summaries: GroupSummary[] = [];
+      for (const group of described.groups) {
+        const committed = await admin.fetchOffsets({ groupId: group.groupId });
+        const partitions: GroupPartitionLag[] = [];
+        let totalLag = 0n;
+        for (const topic of committed) {
+          for (const partition of topic.partitions) {
+            const endOffset = await endOffsetOf(topic.topic, partition.partition);
+            const hasOffset = BigInt(partition.offset) >= 0n;
+            const lag = hasOffset ? BigInt(endOffset) - BigInt(partition.offset) : null;
+            if (lag !== null && lag > 0n) totalLag += lag;
+            partitions.push({
+              topic: topic.topic,
+              partition: partition.partition,
+              committedOffset: partition.offset,
+              endOffset,
+              lag: lag === null ? null : (lag < 0n ? 0n : lag).toString(),
+            });
+          }
+        }
+        summaries.push({
+          groupId: group.groupId,
+          state: group.state,
+          protocolType: group.protocolType,
+          members: group.members.length,
+          totalLag: totalLag.toString(),
+          partitions: partitions.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition),
+        });
+      }
+      return summaries.sort((a, b) => a.groupId.localeCompare(b.groupId));
     });
   }
 
