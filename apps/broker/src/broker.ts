@@ -133,8 +133,8 @@ export class Broker {
       await migrate(databaseUrl);
       const metadata = PostgresMetadataStore.connect(databaseUrl, {
         brokerId: config.brokerId,
-        // A frozen broker must not hold row locks for longer than a fraction of its lease.
-        idleInTransactionTimeoutMs: Math.max(1000, config.leaseMs / 4),
+        // A frozen broker must not hold row locks much past its lease; a busy one must not lose its commits.
+        idleInTransactionTimeoutMs: Math.max(2000, config.leaseMs / 2),
       });
       stopHooks.push(() => metadata.close());
 

@@ -71,7 +71,7 @@ export class BrokerCluster {
     const store = new ClusterStore(
       createPrismaClient(options.databaseUrl, {
         maxConnections: 4,
-        idleInTransactionTimeoutMs: Math.max(1000, options.leaseMs / 4),
+        idleInTransactionTimeoutMs: Math.max(2000, options.leaseMs / 2),
       }),
     );
     const { node } = options;
