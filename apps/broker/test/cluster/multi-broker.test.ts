@@ -315,6 +315,7 @@ describe("three brokers over one bucket and one PostgreSQL", () => {
     });
     await stream.waitFor((lines) => lines.some((line) => line.delivered), 60_000);
     const client = await RawClient.connect(cluster.broker(1).port);
+    const moveTimes: number[] = [];
     for (let move = 0; move < 3; move += 1) {
       const leaders = await cluster.storedLeaders(topic);
       const targets = [...leaders].map(
@@ -329,6 +330,10 @@ describe("three brokers over one bucket and one PostgreSQL", () => {
           },
         ],
       });
+      const requestedAt = Date.now();
+      // Usually well under a second. Under CI load a handoff has been seen to take ~30 s (a known,
+      // not yet understood stall: see the session notes); what this test holds is that no record is
+      // lost or reordered, so it waits long enough for the handoff's own retry.
       await eventually(
         async () => {
           const now = await cluster.storedLeaders(topic);
@@ -336,11 +341,13 @@ describe("three brokers over one bucket and one PostgreSQL", () => {
             ? true
             : undefined;
         },
-        30_000,
+        90_000,
         20,
       );
+      moveTimes.push(Date.now() - requestedAt);
     }
     client.close();
+    console.info(`reassignment under load: moves took ${moveTimes.join(", ")} ms`);
     await stream.waitFor((lines) => lines.some((line) => line.done), 120_000);
     const summary = stream.lines.find((line) => line.done)!;
     const delivered = stream.lines.flatMap((line) => (line.delivered ? [line.delivered] : []));
@@ -363,7 +370,7 @@ describe("three brokers over one bucket and one PostgreSQL", () => {
     for (const record of delivered)
       expect(stored.get(`${record.partition}/${record.offset}`)).toBe(record.value);
     expect(read.records).toHaveLength(20_000);
-  }, 180_000);
+  }, 400_000);
 
   it("refuses the late writes of a paused leader whose partition moved, and loses nothing of the new leader's", async () => {
     const topic = await createTopic(1);
