@@ -1,6 +1,7 @@
 // One broker: wires the metadata store (PostgreSQL), object storage, the partition logs (WAL, log
 // cache, uploader, block cache), the topic registry, partition leadership, the group coordinator and
-// the listeners together, and takes them down in order.
+// the listeners together, and takes them down in order. It also counts traffic per topic and
+// reports it with its heartbeat.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { migrate, startEmbeddedPostgres } from "@streambed/db";
@@ -9,6 +10,7 @@ import type { Logger } from "pino";
 import type { ApiRegistration } from "./apis/handler.js";
 import { apiRegistrations } from "./apis/index.js";
 import { BrokerCluster } from "./cluster/broker-cluster.js";
+import { type HeartbeatReport, readBrokerReports } from "./cluster/cluster-store.js";
 import type { BrokerConfig } from "./config.js";
 import { GroupCoordinator } from "./coordinator/index.js";
 import { registerBrokerRoutes } from "./http/broker-routes.js";
@@ -16,12 +18,15 @@ import { HttpServer } from "./http/http-server.js";
 import { LogManager, notLeader } from "./log/log-manager.js";
 import type { PartitionLog, TopicPartition } from "./log/partition-log.js";
 import { PostgresMetadataStore } from "./metadata/postgres-metadata-store.js";
+import { type ClusterTopicsReport, clusterTopicsReport } from "./metrics/cluster-topics.js";
+import { TopicTraffic, type TrafficByTopic } from "./metrics/topic-traffic.js";
 import { KafkaServer } from "./server/kafka-server.js";
 import { BlockCache } from "./storage/cache/block-cache.js";
 import { CatchUpLimiter } from "./storage/cache/catch-up-limiter.js";
 import { ObjectCatalog } from "./storage/objects/object-catalog.js";
 import { ObjectCollector } from "./storage/objects/object-collector.js";
 import { type OpenedObjectStorage, openObjectStorage } from "./storage/objects/open-object-storage.js";
+import { StoredSizes } from "./storage/objects/stored-sizes.js";
 import { StreamCompactor } from "./storage/objects/stream-compactor.js";
 import { topicConfigNumber } from "./topics/topic-configs.js";
 import { TopicRegistry, type TopicState } from "./topics/topic-registry.js";
@@ -57,6 +62,10 @@ export class Broker {
   private readonly stopHooks: (() => Promise<void>)[] = [];
   private readonly collector: ObjectCollector;
   readonly compactor: StreamCompactor;
+  readonly traffic = new TopicTraffic();
+  readonly storedSizes: StoredSizes;
+  /** HOST:PORT of the HTTP listener, once it listens. */
+  private httpAddress: string | null = null;
   cluster: BrokerCluster | undefined;
 
   private constructor(
@@ -104,6 +113,7 @@ export class Broker {
         targetObjectBytes: config.compactionTargetObjectBytes,
       },
     );
+    this.storedSizes = new StoredSizes(metadata.client);
     this.brokerId = config.brokerId;
     this.clusterId = config.clusterId;
     this.apis = new Map(apiRegistrations.map((api) => [api.apiKey, api]));
@@ -183,7 +193,10 @@ export class Broker {
               }
             }
           },
-          deleteTopic: (topic) => logs.deleteTopic(topic.topicId),
+          deleteTopic: async (topic) => {
+            broker?.traffic.forget(topic.topicId);
+            await logs.deleteTopic(topic.topicId);
+          },
         },
         {
           brokerId: config.brokerId,
@@ -247,6 +260,7 @@ export class Broker {
         coordinatorSlots: config.coordinatorSlots,
         balance: config.balanceLeaders,
         logger: this.log,
+        report: () => this.heartbeatReport(),
       },
       {
         topicsChanged: () => this.reloadTopics(),
@@ -277,7 +291,10 @@ export class Broker {
   /** Topics created, deleted or grown on other brokers. */
   private async reloadTopics(): Promise<void> {
     const removed = await this.topics.load();
-    for (const topicId of removed) await this.logs.deleteTopic(topicId);
+    for (const topicId of removed) {
+      this.traffic.forget(topicId);
+      await this.logs.deleteTopic(topicId);
+    }
   }
 
   private topicRefresh: Promise<void> | null = null;
@@ -328,9 +345,13 @@ export class Broker {
         topics: this.topics.list().length,
       }),
       stats: () => this.storageStats(),
+      clusterTopics: () => this.clusterTopics(),
       faults: this.objects.faults,
     });
     const http = await this.httpServer.listen(httpListen.host, httpListen.port);
+    // A wildcard listener is reached at the host clients are given for Kafka.
+    const wildcard = http.address === "0.0.0.0" || http.address === "::";
+    this.httpAddress = hostPort(wildcard ? this.node.host : http.address, http.port);
     this.kafkaServer = new KafkaServer(this, this.apis, this.log.child({ component: "kafka" }));
     const kafka = await this.kafkaServer.listen(listen.host, listen.port);
     if (!this.config.advertisedListen) this.node = { ...this.node, port: kafka.port };
@@ -430,7 +451,43 @@ export class Broker {
       collector: this.collector.stats(),
       compactor: this.compactor.stats(),
       partitionsLed: this.logs.partitions().length,
+      topicTraffic: this.heartbeatReport().traffic,
     };
+  }
+
+  /** What each heartbeat writes: this broker's traffic per topic and its HTTP address. */
+  heartbeatReport(): HeartbeatReport & { traffic: TrafficByTopic } {
+    const unstored = new Map<string, number>();
+    for (const log of this.logs.partitions()) {
+      const { topicId } = log.topicPartition;
+      unstored.set(topicId, (unstored.get(topicId) ?? 0) + log.pendingBytes);
+    }
+    return {
+      traffic: this.traffic.snapshot((topicId) => this.topics.getById(topicId)?.name, unstored),
+      httpAddress: this.httpAddress,
+    };
+  }
+
+  /** GET /cluster/topics: traffic of the live brokers and stored bytes, per topic and in total. */
+  async clusterTopics(): Promise<ClusterTopicsReport> {
+    const [brokers, topics, objects] = await Promise.all([
+      readBrokerReports(this.metadata.client),
+      this.storedSizes.topics(),
+      this.catalog.objectSummary(),
+    ]);
+    return clusterTopicsReport({
+      at: new Date(),
+      brokerId: this.brokerId,
+      own: this.heartbeatReport(),
+      brokers,
+      topics,
+      objects,
+    });
+  }
+
+  /** DescribeLogDirs' one log dir: the bucket and key prefix every broker of the cluster shares. */
+  logDir(): string {
+    return `s3://${this.objects.location.bucket}/${objectKeyPrefix(this.config).replace(/\/+$/, "")}`;
   }
 
   /** DeleteRecords: moves the log start offset (-1 = high watermark) in PostgreSQL. */
@@ -484,6 +541,10 @@ export class Broker {
       await hook().catch((error: unknown) => this.log.error({ err: error }, "error while stopping"));
     }
   }
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** Every object key of the cluster starts with this. */

@@ -144,7 +144,7 @@ export const configSources: Record<ConfigKey, { flag: string; env: string[]; des
   httpListen: {
     flag: "http-listen",
     env: ["STREAMBED_HTTP_LISTEN"],
-    description: "HTTP listener: /health, /stats",
+    description: "HTTP listener: /health, /stats, /cluster/topics",
   },
   autoCreateTopics: {
     flag: "auto-create-topics",

@@ -19,6 +19,7 @@ Options:
   --postgres-port <port>  PostgreSQL port (default 55432; 0 picks a free one)
   --s3-port <port>        S3 endpoint port (default 9000; 0 picks a free one)
   --bucket <name>         bucket to create (default streambed)
+  --json                  print one JSON line with the URLs and credentials instead (for launchers)
   -h, --help              this text
 `;
 
@@ -27,6 +28,7 @@ interface DepsOptions {
   postgresPort: number;
   s3Port: number;
   bucket: string;
+  json: boolean;
 }
 
 function parseOptions(argv: string[]): DepsOptions | "help" {
@@ -37,6 +39,7 @@ function parseOptions(argv: string[]): DepsOptions | "help" {
       "postgres-port": { type: "string", default: "55432" },
       "s3-port": { type: "string", default: "9000" },
       bucket: { type: "string", default: "streambed" },
+      json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -54,6 +57,7 @@ function parseOptions(argv: string[]): DepsOptions | "help" {
     postgresPort: port("postgres-port", values["postgres-port"]),
     s3Port: port("s3-port", values["s3-port"]),
     bucket: values.bucket,
+    json: values.json,
   };
 }
 
@@ -149,19 +153,33 @@ async function main(): Promise<void> {
     `--bucket ${shellQuote(s3.bucket)}`,
     `--s3-region ${s3.region}`,
   ].join(" ");
-  process.stdout.write(
-    [
-      `Streambed dependencies are running (data in ${options.dataDir}):`,
-      `  PostgreSQL  ${postgres.databaseUrl}`,
-      `  S3          ${s3.endpoint}  bucket ${s3.bucket}, region ${s3.region}, path-style, key ${s3.accessKeyId} / ${s3.secretAccessKey}`,
-      "",
-      "Start brokers against them (each with its own --broker-id, --listen and --data-dir):",
-      `  AWS_ACCESS_KEY_ID=${s3.accessKeyId} AWS_SECRET_ACCESS_KEY=${s3.secretAccessKey} npm run broker -- ${brokerFlags}`,
-      "",
-      "Ctrl-C stops both.",
-      "",
-    ].join("\n"),
-  );
+  if (options.json) {
+    process.stdout.write(
+      `${JSON.stringify({
+        databaseUrl: postgres.databaseUrl,
+        s3: {
+          endpoint: s3.endpoint,
+          bucket: s3.bucket,
+          region: s3.region,
+          accessKeyId: s3.accessKeyId,
+          secretAccessKey: s3.secretAccessKey,
+        },
+      })}\n`,
+    );
+  } else
+    process.stdout.write(
+      [
+        `Streambed dependencies are running (data in ${options.dataDir}):`,
+        `  PostgreSQL  ${postgres.databaseUrl}`,
+        `  S3          ${s3.endpoint}  bucket ${s3.bucket}, region ${s3.region}, path-style, key ${s3.accessKeyId} / ${s3.secretAccessKey}`,
+        "",
+        "Start brokers against them (each with its own --broker-id, --listen and --data-dir):",
+        `  AWS_ACCESS_KEY_ID=${s3.accessKeyId} AWS_SECRET_ACCESS_KEY=${s3.secretAccessKey} npm run broker -- ${brokerFlags}`,
+        "",
+        "Ctrl-C stops both.",
+        "",
+      ].join("\n"),
+    );
 
   onShutdownSignals(stopAll, {
     stopping: (signal) => process.stdout.write(`${signal}: stopping PostgreSQL and the S3 endpoint\n`),

@@ -1,12 +1,15 @@
-// The console end to end, in Debian's Chromium through Playwright: a real broker (embedded
-// PostgreSQL and S3), `next start`, and a browser looking at the pages.
+// The console end to end, in Debian's Chromium through Playwright, against the real stack: an
+// embedded PostgreSQL shared by the broker and the console (as `npm start` runs them), a broker
+// with its embedded S3 endpoint, `next start`, and a browser doing what a platform team does.
 import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Kafka, logLevel } from "kafkajs";
-import { type Browser, chromium } from "playwright-core";
+import { type EmbeddedPostgresServer, startEmbeddedPostgres } from "@streambed/db";
+import { type Consumer, Kafka, logLevel } from "kafkajs";
+import pg from "pg";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const consoleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -75,18 +78,31 @@ async function stop(service: Service | undefined): Promise<void> {
   await exited;
 }
 
+let postgres: EmbeddedPostgresServer | undefined;
 let broker: Service | undefined;
 let consoleServer: Service | undefined;
 let downConsole: Service | undefined;
 let browser: Browser | undefined;
+let kafka: Kafka;
 let bootstrap = "";
 let consoleUrl = "";
 let downConsoleUrl = "";
+let deadBootstrap = "";
+const consumers: Consumer[] = [];
+const run = Date.now().toString(36);
 
 beforeAll(async () => {
   const dataDir = mkdtempSync(path.join("/tmp", "streambed-console-"));
   chmodSync(dataDir, 0o755);
   mkdirSync(screenshots, { recursive: true });
+  postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres") });
+  // The console pointed at a dead cluster keeps its governance data in a database of its own.
+  const admin = new pg.Client({ connectionString: postgres.databaseUrl });
+  await admin.connect();
+  await admin.query("CREATE DATABASE console_down");
+  await admin.end();
+  const downDatabaseUrl = postgres.databaseUrl.replace(/\/[^/]+$/, "/console_down");
+
   const [kafkaPort, httpPort, webPort, downPort, deadPort] = await Promise.all([
     freePort(),
     freePort(),
@@ -95,9 +111,23 @@ beforeAll(async () => {
     freePort(),
   ]);
   bootstrap = `127.0.0.1:${kafkaPort}`;
+  deadBootstrap = `127.0.0.1:${deadPort}`;
   broker = start(
     brokerMain,
-    ["--listen", bootstrap, "--http-listen", `127.0.0.1:${httpPort}`, "--data-dir", dataDir],
+    [
+      "--listen",
+      bootstrap,
+      "--http-listen",
+      `127.0.0.1:${httpPort}`,
+      "--data-dir",
+      path.join(dataDir, "broker"),
+      "--database-url",
+      postgres.databaseUrl,
+      "--group-initial-rebalance-delay-ms",
+      "0",
+      "--upload-interval-ms",
+      "200",
+    ],
     { STREAMBED_LOG_LEVEL: "warn" },
     repoRoot,
   );
@@ -105,135 +135,299 @@ beforeAll(async () => {
   consoleServer = start(
     nextBin,
     ["start", "-p", String(webPort), "-H", "127.0.0.1"],
-    { STREAMBED_BOOTSTRAP: bootstrap },
+    {
+      DATABASE_URL: postgres.databaseUrl,
+      STREAMBED_BOOTSTRAP: bootstrap,
+      STREAMBED_HTTP_ENDPOINT: `http://127.0.0.1:${httpPort}`,
+      STREAMBED_CLUSTER_NAME: "local",
+      STREAMBED_SAMPLE_INTERVAL_MS: "1000",
+    },
     consoleDir,
   );
   consoleUrl = `http://127.0.0.1:${webPort}`;
   downConsole = start(
     nextBin,
     ["start", "-p", String(downPort), "-H", "127.0.0.1"],
-    { STREAMBED_BOOTSTRAP: `127.0.0.1:${deadPort}` },
+    { DATABASE_URL: downDatabaseUrl, STREAMBED_BOOTSTRAP: deadBootstrap, STREAMBED_SAMPLE_INTERVAL_MS: "0" },
     consoleDir,
   );
   downConsoleUrl = `http://127.0.0.1:${downPort}`;
   await waitForHttp(consoleUrl, consoleServer);
   await waitForHttp(downConsoleUrl, downConsole);
+  kafka = new Kafka({ clientId: "console-test", brokers: [bootstrap], logLevel: logLevel.NOTHING });
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
 });
 
 afterAll(async () => {
+  for (const consumer of consumers) await consumer.disconnect().catch(() => undefined);
   await browser?.close();
   await stop(consoleServer);
   await stop(downConsole);
   await stop(broker);
+  await postgres?.stop();
 });
 
+async function newPage(): Promise<Page> {
+  const page = await browser!.newPage();
+  page.setDefaultTimeout(30_000);
+  return page;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+}
+
+/** Our alerts by their text: Next.js keeps an empty role="alert" route announcer on every page. */
+function alert(page: Page, text: RegExp | string) {
+  return page.getByRole("alert").filter({ hasText: text });
+}
+
+async function cellTexts(row: ReturnType<Page["getByTestId"]>): Promise<string[]> {
+  return (await row.getByRole("cell").allTextContents()).map((cell) => cell.trim());
+}
+
+async function createTeam(page: Page, name: string): Promise<void> {
+  await page.goto(`${consoleUrl}/ownership`);
+  await page.getByLabel("Team name").fill(name);
+  await page.getByRole("button", { name: "Create team" }).click();
+  await page.getByRole("table", { name: "Teams" }).getByRole("cell", { name, exact: true }).waitFor();
+}
+
+async function createTopic(page: Page, topic: string, owner: string, retentionDays: number): Promise<void> {
+  await page.goto(`${consoleUrl}/topics`);
+  await page.getByRole("button", { name: "Create topic" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "Create topic" });
+  await dialog.getByLabel("Name").fill(topic);
+  await dialog.getByLabel("Partitions").fill("1");
+  await dialog.getByLabel("Retention").fill(String(retentionDays));
+  await dialog.getByLabel("Owner team").selectOption({ label: owner });
+  await dialog.getByRole("button", { name: "Create topic" }).click();
+  await page.waitForURL(`**/topics/${topic}`);
+}
+
 describe("console", () => {
-  it("shows a topic created with a Kafka client on the topics page, and the broker on the overview", async () => {
-    const topic = `console-${Date.now().toString(36)}`;
-    const admin = new Kafka({
-      clientId: "console-test",
-      brokers: [bootstrap],
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: 3, configEntries: [{ name: "retention.ms", value: "86400000" }] }],
-    });
-    await admin.disconnect();
-    const producer = new Kafka({
-      clientId: "console-test",
-      brokers: [bootstrap],
-      logLevel: logLevel.NOTHING,
-    }).producer();
+  it("creates a topic with an owner, refusing bad input with the reason", async () => {
+    const page = await newPage();
+    await createTeam(page, `payments-${run}`);
+    await page.goto(`${consoleUrl}/topics`);
+    await page.getByRole("button", { name: "Create topic" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "Create topic" });
+    // No owner and an invalid name: the server's field errors come back into the form.
+    await dialog.getByLabel("Name").fill("bad name!");
+    await dialog.getByRole("button", { name: "Create topic" }).click();
+    await dialog.getByText("topic names use ASCII letters").waitFor();
+    await dialog.getByText("choose the owning team").waitFor();
+    await shot(page, "create-topic-errors");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+
+    const topic = `orders-${run}`;
+    await createTopic(page, topic, `payments-${run}`, 7);
+    expect(await page.getByTestId("topic-owner").textContent()).toBe(`payments-${run}`);
+    const retention = page.getByTestId("config-row-retention.ms");
+    expect((await cellTexts(retention)).slice(0, 3)).toEqual([
+      "retention.ms",
+      String(7 * 86_400_000),
+      "set on topic",
+    ]);
+
+    await page.goto(`${consoleUrl}/topics`);
+    const row = page.getByTestId(`topic-row-${topic}`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain(`payments-${run}`);
+    expect(await row.textContent()).toContain("7 d");
+    await shot(page, "topics");
+    await page.close();
+  });
+
+  it("shows records produced with kafkajs in the message browser", async () => {
+    const topic = `orders-${run}`;
+    const producer = kafka.producer();
     await producer.connect();
     await producer.send({
       topic,
       acks: -1,
-      messages: Array.from({ length: 5 }, (_, index) => ({ partition: 1, value: `v${index}` })),
+      messages: [
+        { key: "order-1", value: JSON.stringify({ id: 1, amount: 12.5 }), headers: { source: "checkout" } },
+        { key: "order-2", value: "plain text body" },
+        { key: null, value: Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00]) },
+      ],
     });
     await producer.disconnect();
 
-    const page = await browser!.newPage();
-    await page.goto(`${consoleUrl}/topics`);
-    const row = page.getByRole("row", { name: new RegExp(topic) });
-    await row.waitFor({ timeout: 30_000 });
-    expect(await row.textContent()).toContain("3");
-    await page.screenshot({ path: path.join(screenshots, "topics.png"), fullPage: true });
-
-    await page.getByRole("link", { name: topic }).click();
-    const partitions = page.getByRole("table", { name: "Partitions" });
-    await partitions.waitFor();
-    const cells = async (row: number) =>
-      (await partitions.getByRole("row").nth(row).getByRole("cell").allTextContents()).map((cell) =>
-        cell.trim(),
-      );
-    expect(await partitions.getByRole("row").count()).toBe(4); // header + 3 partitions
-    expect(await cells(2)).toEqual(["1", "1", "0", "5", "5"]); // partition 1: leader 1, offsets 0..5
-    const retention = page
-      .getByRole("table", { name: "Configs" })
-      .getByRole("row", { name: /^retention\.ms/ });
-    expect((await retention.getByRole("cell").allTextContents()).map((cell) => cell.trim())).toEqual([
-      "retention.ms",
-      "86400000",
-      "set on the topic",
-    ]);
-    await page.screenshot({ path: path.join(screenshots, "topic.png"), fullPage: true });
-
-    await page.goto(`${consoleUrl}/topics/no-such-topic-${Date.now()}`);
-    await page
-      .getByRole("alert")
-      .filter({ hasText: /does not exist/ })
-      .waitFor({ timeout: 30_000 });
-
-    // A group that committed offset 2 of partition 1's five records lags by three.
-    const groupId = `${topic}-group`;
-    const groupAdmin = new Kafka({
-      clientId: "console-test",
-      brokers: [bootstrap],
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await groupAdmin.connect();
-    await groupAdmin.setOffsets({ groupId, topic, partitions: [{ partition: 1, offset: "2" }] });
-    await groupAdmin.disconnect();
-    await page.getByRole("link", { name: "Consumer groups" }).click();
-    const groupRow = page.getByRole("row", { name: new RegExp(groupId) });
-    await groupRow.waitFor({ timeout: 30_000 });
-    expect((await groupRow.getByRole("cell").allTextContents()).map((cell) => cell.trim())).toEqual([
-      groupId,
-      "Empty",
-      "0",
-      "3",
-    ]);
-    await groupRow.getByRole("link", { name: groupId }).click();
-    await page.getByTestId("total-lag").waitFor();
-    const committed = page.getByRole("table", { name: "Committed offsets" }).getByRole("row").nth(1);
-    expect((await committed.getByRole("cell").allTextContents()).map((cell) => cell.trim())).toEqual([
-      topic,
-      "1",
-      "2",
-      "5",
-      "3",
-    ]);
-    await page.screenshot({ path: path.join(screenshots, "group.png"), fullPage: true });
-
-    await page.getByRole("link", { name: "Overview" }).click();
-    await page.getByTestId("broker-count").waitFor();
-    expect(await page.getByTestId("broker-count").textContent()).toBe("1");
-    expect(Number(await page.getByTestId("topic-count").textContent())).toBeGreaterThanOrEqual(1);
-    expect(await page.getByRole("row", { name: /controller/ }).textContent()).toContain(bootstrap);
-    await page.screenshot({ path: path.join(screenshots, "overview.png"), fullPage: true });
+    const page = await newPage();
+    await page.goto(`${consoleUrl}/topics/${topic}`);
+    await page.getByLabel("Start at").selectOption({ label: "The beginning" });
+    await page.getByRole("button", { name: "Show messages" }).click();
+    const first = page.getByTestId("message-0");
+    await first.waitFor();
+    expect(await first.textContent()).toContain('"amount": 12.5');
+    expect(await first.textContent()).toContain("source");
+    expect(await first.textContent()).toContain("checkout");
+    expect(await page.getByTestId("message-1").textContent()).toContain("plain text body");
+    expect(await page.getByTestId("message-2").textContent()).toContain("de ad be ef 00");
+    expect(await page.getByTestId("topic-records").textContent()).toBe("3");
+    await shot(page, "messages");
     await page.close();
   });
 
-  it("says the cluster is not answering, instead of crashing, when no broker is there", async () => {
-    const page = await browser!.newPage();
-    await page.goto(`${downConsoleUrl}/`);
-    // (Next.js keeps an empty role="alert" route announcer on every page: look for ours by its text.)
-    const alert = page.getByRole("alert").filter({ hasText: /not answering/ });
-    await alert.waitFor({ timeout: 60_000 });
-    expect(await alert.textContent()).toContain(`127.0.0.1:`);
-    await page.screenshot({ path: path.join(screenshots, "cluster-down.png"), fullPage: true });
+  it("flags a consumer whose replay window is longer than retention, and fixes it in one click", async () => {
+    const page = await newPage();
+    const topic = `clicks-${run}`;
+    await createTopic(page, topic, `payments-${run}`, 1);
+
+    await page.goto(`${consoleUrl}/ownership`);
+    const row = page.getByTestId(`ownership-row-${topic}`);
+    await row.getByRole("button", { name: "Declare client" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Role").selectOption("consumer");
+    await dialog.getByLabel("Application name").fill("ml-training");
+    await dialog.getByLabel("Engine").selectOption("spark");
+    await dialog.getByLabel("Consumer group").fill(`ml-training-${run}`);
+    await dialog.getByLabel("Replay window").fill("7");
+    await dialog.getByRole("button", { name: "Declare" }).click();
+    await row.getByText("ml-training").first().waitFor();
+
+    await page.goto(`${consoleUrl}/retention`);
+    const retentionRow = page.getByTestId(`retention-row-${topic}`);
+    await retentionRow.getByText("shorter than replay window").waitFor();
+    await shot(page, "retention-finding");
+    await page.goto(`${consoleUrl}/`);
+    await page.getByTestId(`finding-retention-below-replay-window-${topic}`).waitFor();
+    await shot(page, "overview");
+
+    await page.goto(`${consoleUrl}/retention`);
+    await retentionRow.getByRole("button", { name: /Raise to 7 d/ }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Raise retention" }).click();
+    await retentionRow.getByText("covered", { exact: true }).waitFor();
+    const admin = kafka.admin();
+    await admin.connect();
+    const configs = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: 2, name: topic, configNames: ["retention.ms"] }],
+    });
+    await admin.disconnect();
+    expect(configs.resources[0]?.configEntries[0]?.configValue).toBe(String(7 * 86_400_000));
+    await shot(page, "retention-fixed");
+
+    await page.goto(`${consoleUrl}/audit`);
+    await page.getByRole("cell", { name: "topic.retention.raise" }).waitFor();
+    await page.close();
+  });
+
+  it("shows a group's lag fall to zero, resets it to a timestamp, and sees it replay", async () => {
+    const topic = `payments-${run}`;
+    const groupId = `ledger-${run}`;
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+    await admin.disconnect();
+    const producer = kafka.producer();
+    await producer.connect();
+    const base = Date.now() - 60 * 60_000;
+    // Twenty records a minute apart, the last twenty minutes of an hour ago.
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: Array.from({ length: 20 }, (_, index) => ({
+        value: `payment ${index}`,
+        timestamp: String(base + index * 60_000),
+      })),
+    });
+    await producer.disconnect();
+
+    const seen: string[] = [];
+    const consume = async () => {
+      const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 500 });
+      consumers.push(consumer);
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => void seen.push(message.value?.toString() ?? ""),
+      });
+      return consumer;
+    };
+    const consumer = await consume();
+
+    const page = await newPage();
+    await page.goto(`${consoleUrl}/groups/${groupId}`);
+    await page.getByTestId("group-total-lag").filter({ hasText: /^0$/ }).waitFor({ timeout: 60_000 });
+    expect(seen).toHaveLength(20);
+    // The sampler has recorded the lag falling: the chart has a line.
+    await page.getByRole("img", { name: new RegExp(`Lag of ${groupId}`) }).waitFor();
+    await shot(page, "group-caught-up");
+
+    // While the consumer runs, the broker refuses the reset, and the page says why.
+    await page.getByLabel("Reset to").selectOption({ label: "Earliest" });
+    await page.getByRole("button", { name: "Preview" }).click();
+    await page
+      .getByText(/active member/)
+      .first()
+      .waitFor();
+    await page.getByRole("button", { name: "Apply reset" }).click();
+    await alert(page, /UNKNOWN_MEMBER_ID|active members/).waitFor();
+
+    await consumer.disconnect();
+    await page.getByText("No active members").waitFor({ timeout: 60_000 });
+    // Back to the record written 15 minutes into that hour: five records to replay.
+    const local = new Date(base + 15 * 60_000 - new Date().getTimezoneOffset() * 60_000)
+      .toISOString()
+      .slice(0, 16);
+    await page.getByLabel("Reset to").selectOption({ label: "To a timestamp" });
+    await page.getByLabel("Timestamp").fill(local);
+    await page.getByRole("button", { name: "Preview" }).click();
+    const preview = page.getByRole("table", { name: /preview/i });
+    await preview.getByRole("cell", { name: "15", exact: true }).waitFor();
+    await shot(page, "group-reset-preview");
+    await page.getByRole("button", { name: "Apply reset" }).click();
+    await page
+      .getByRole("status")
+      .filter({ hasText: /Offsets reset/ })
+      .waitFor();
+    await page.getByTestId("group-total-lag").filter({ hasText: /^5$/ }).waitFor();
+
+    seen.length = 0;
+    await consume();
+    await page.getByTestId("group-total-lag").filter({ hasText: /^0$/ }).waitFor({ timeout: 60_000 });
+    expect(seen).toEqual(["payment 15", "payment 16", "payment 17", "payment 18", "payment 19"]);
+    await shot(page, "group-replayed");
+
+    await page.goto(`${consoleUrl}/groups`);
+    await page.getByTestId(`group-row-${groupId}`).waitFor();
+    await shot(page, "groups");
+    await page.close();
+  });
+
+  it("switches between registered clusters, and says when the selected one is down", async () => {
+    const page = await newPage();
+    await page.goto(`${consoleUrl}/clusters`);
+    await page.getByRole("button", { name: "Register cluster" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Name", { exact: true }).fill("staging");
+    await dialog.getByLabel("Environment", { exact: true }).selectOption("staging");
+    await dialog.getByLabel("Bootstrap servers", { exact: true }).fill(deadBootstrap);
+    await dialog.getByRole("button", { name: /Register|Save/ }).click();
+    await page.getByTestId("cluster-row-staging").waitFor();
+    await shot(page, "clusters");
+
+    await page.goto(`${consoleUrl}/`);
+    await page.getByTestId("broker-count").waitFor();
+    await page.getByLabel("Cluster").selectOption({ label: "staging (staging)" });
+    await alert(page, /not answering/).waitFor({ timeout: 60_000 });
+    await page.getByLabel("Cluster").selectOption({ label: "local (development)" });
+    expect(await page.getByTestId("broker-count").textContent()).toBe("1");
+    await page.close();
+  });
+
+  it("says the cluster is not answering, instead of crashing, on every page", async () => {
+    const page = await newPage();
+    for (const route of ["/", "/topics", "/groups", "/ownership", "/retention"]) {
+      await page.goto(`${downConsoleUrl}${route}`);
+      await alert(page, /not answering/).waitFor({ timeout: 60_000 });
+      expect(await alert(page, /not answering/).textContent()).toContain(deadBootstrap);
+    }
+    await shot(page, "cluster-down");
+    await page.goto(`${downConsoleUrl}/topics/no-such-topic`);
+    await alert(page, /not answering/).waitFor({ timeout: 60_000 });
     await page.close();
   });
 });

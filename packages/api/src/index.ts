@@ -1,17 +1,23 @@
-// @streambed/api: the console's tRPC app router, its context, and the Kafka admin client.
+// @streambed/api: the console's tRPC app router, its context, the console's server side, and the
+// Kafka admin client that is the only code talking to brokers.
 
+export { ClusterConfigurationError, ClusterConnections } from "./clusters/cluster-connections.js";
 export {
-  type BrokerSummary,
-  type ClusterOverview,
+  actorFrom,
+  type ConsoleServer,
+  type ConsoleServerOptions,
+  SELECTED_CLUSTER_COOKIE,
+  selectedClusterFrom,
+  startConsoleServer,
+} from "./console-server.js";
+export type { Finding, FindingKind, Severity } from "./governance/findings.js";
+export {
+  BrokerRefusedError,
   ClusterUnavailableError,
-  type GroupPartitionLag,
-  type GroupSummary,
   KafkaAdminClient,
-  type PartitionDetail,
-  type TopicConfigEntry,
-  type TopicDetail,
+  type KafkaConnectionSettings,
   TopicNotFoundError,
-  type TopicSummary,
 } from "./kafka/admin-client.js";
 export { type AppRouter, appRouter, createCaller } from "./root.js";
+export { engines } from "./routers/ownership.js";
 export type { Context } from "./trpc.js";

@@ -1,13 +1,23 @@
 // The console's app router: one router per domain.
+import { auditRouter } from "./routers/audit.js";
 import { clusterRouter } from "./routers/cluster.js";
+import { clustersRouter } from "./routers/clusters.js";
 import { groupsRouter } from "./routers/groups.js";
+import { messagesRouter } from "./routers/messages.js";
+import { ownershipRouter } from "./routers/ownership.js";
+import { retentionRouter } from "./routers/retention.js";
 import { topicsRouter } from "./routers/topics.js";
 import { createCallerFactory, createTRPCRouter } from "./trpc.js";
 
 export const appRouter = createTRPCRouter({
+  clusters: clustersRouter,
   cluster: clusterRouter,
   topics: topicsRouter,
+  ownership: ownershipRouter,
+  retention: retentionRouter,
   groups: groupsRouter,
+  messages: messagesRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

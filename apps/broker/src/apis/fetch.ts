@@ -1,6 +1,7 @@
 // Fetch: reads whole record batches from partition logs, long-polling until min bytes arrive or
 // max wait passes (woken by appends, never by polling). Fetch sessions are declined (session id 0),
-// so clients send full fetches, which Kafka allows. Fetch v0–3 gets legacy message sets.
+// so clients send full fetches, which Kafka allows. Fetch v0–3 gets legacy message sets. What the
+// answer carries is counted as the topics' outgoing traffic.
 import { ApiKey, ErrorCode, type FetchRequestFetchPartition, KafkaProtocolError } from "@streambed/protocol";
 import { RecordFormatError } from "@streambed/protocol/records";
 import type { IsolationLevel } from "../log/partition-log.js";
@@ -159,5 +160,13 @@ export const fetchApi = defineApi(ApiKey.Fetch, { min: 0, max: 17 }, async (cont
       for (const wait of waits) wait.offset = Math.max(wait.offset, wait.log.readableEnd(isolation));
     }
   }
+  // Counted once, on the answer sent: a long poll may have collected several times.
+  reads.forEach((read, index) => {
+    const topic = read.partitions[0]?.topic;
+    if (!topic) return;
+    let bytes = 0;
+    for (const partition of result.responses[index]?.partitions ?? []) bytes += partition.records.length;
+    broker.traffic.fetched(topic.topicId, bytes);
+  });
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
 });

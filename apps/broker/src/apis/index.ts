@@ -11,6 +11,7 @@ import { deleteTopicsApi } from "./delete-topics.js";
 import { describeClusterApi } from "./describe-cluster.js";
 import { describeConfigsApi } from "./describe-configs.js";
 import { describeGroupsApi } from "./describe-groups.js";
+import { describeLogDirsApi } from "./describe-log-dirs.js";
 import { fetchApi } from "./fetch.js";
 import { findCoordinatorApi } from "./find-coordinator.js";
 import type { ApiRegistration } from "./handler.js";
@@ -54,6 +55,7 @@ export const apiRegistrations: readonly ApiRegistration[] = [
   alterConfigsApi,
   deleteGroupsApi,
   createPartitionsApi,
+  describeLogDirsApi,
   incrementalAlterConfigsApi,
   offsetDeleteApi,
   describeClusterApi,

@@ -116,6 +116,7 @@ function appendPartition(
       logAppendTimeMs: logAppendTime ? Number(now) : null,
       origin: "client",
     });
+    if (!result.duplicate) broker.traffic.produced(topic.topicId, size, header.recordsCount);
     return {
       index,
       errorCode: ErrorCode.NONE,

@@ -6,7 +6,12 @@
 import { createPrismaClient } from "@streambed/db";
 import type { Logger } from "pino";
 import { BrokerLease } from "./broker-lease.js";
-import { ClusterStore, type PartitionReassignment, type ReassignmentOutcome } from "./cluster-store.js";
+import {
+  ClusterStore,
+  type HeartbeatReport,
+  type PartitionReassignment,
+  type ReassignmentOutcome,
+} from "./cluster-store.js";
 import { type ClusterChange, ClusterView } from "./cluster-view.js";
 import { Controller } from "./controller.js";
 
@@ -40,6 +45,8 @@ export interface BrokerClusterOptions {
   coordinatorSlots: number;
   balance: boolean;
   logger: Logger;
+  /** Written with each heartbeat (traffic counters, HTTP address). */
+  report?: () => HeartbeatReport;
 }
 
 /** A handoff that does not finish in this long is abandoned and retried. */
@@ -90,6 +97,7 @@ export class BrokerCluster {
       leaseMs: options.leaseMs,
       walKind: options.walKind,
       logger,
+      ...(options.report && { report: options.report }),
     });
     const controller = new Controller({
       store,

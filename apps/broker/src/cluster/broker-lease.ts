@@ -1,8 +1,9 @@
 // This broker's lease: heartbeats that renew its row in PostgreSQL, and a local, monotonic-clock
 // answer to "is the lease surely still valid?" that never outlives PostgreSQL's own view of it,
 // so the broker stops acknowledging writes before the controller may give its partitions away.
+// Each heartbeat also carries the broker's report (traffic counters, HTTP address) when it has one.
 import { type Logger, pino } from "pino";
-import type { ClusterStore } from "./cluster-store.js";
+import type { ClusterStore, HeartbeatReport } from "./cluster-store.js";
 
 /** "fenced": another process registered this broker id (final). "expired": no heartbeat succeeded in time. */
 export type LeaseLostReason = "fenced" | "expired";
@@ -23,6 +24,8 @@ export interface BrokerLeaseOptions {
   /** Monotonic milliseconds; default performance.now. */
   clock?: () => number;
   logger?: Logger;
+  /** What each heartbeat writes besides the lease; called once per heartbeat. */
+  report?: () => HeartbeatReport;
 }
 
 type LostListener = (reason: LeaseLostReason) => void;
@@ -38,6 +41,7 @@ export class BrokerLease {
   private readonly safetyMarginMs: number;
   private readonly clock: () => number;
   private readonly logger: Logger;
+  private readonly report: (() => HeartbeatReport) | undefined;
   private readonly lostListeners = new Set<LostListener>();
   private readonly regainedListeners = new Set<RegainedListener>();
   private validUntilMs = Number.NEGATIVE_INFINITY;
@@ -60,6 +64,7 @@ export class BrokerLease {
     this.safetyMarginMs = options.safetyMarginMs ?? Math.min(1000, options.leaseMs / 10);
     this.clock = options.clock ?? (() => performance.now());
     this.logger = options.logger ?? pino({ enabled: false });
+    this.report = options.report;
   }
 
   /** Sends the first heartbeat, waits for its answer, then keeps heartbeating until stop(). */
@@ -142,7 +147,13 @@ export class BrokerLease {
     const sentAt = this.clock();
     let accepted: boolean;
     try {
-      accepted = await this.store.heartbeat(this.brokerId, this.brokerEpoch, this.leaseMs, this.walKind);
+      accepted = await this.store.heartbeat(
+        this.brokerId,
+        this.brokerEpoch,
+        this.leaseMs,
+        this.walKind,
+        this.reportOrNothing(),
+      );
     } catch (error) {
       this.logger.warn(
         { err: error, brokerId: this.brokerId, remainingMs: this.remainingMs() },
@@ -174,6 +185,16 @@ export class BrokerLease {
       this.reportedValid = true;
       this.logger.info({ brokerId: this.brokerId, remainingMs: this.remainingMs() }, "broker lease regained");
       for (const listener of this.regainedListeners) this.notify(() => listener());
+    }
+  }
+
+  /** A report that cannot be made must not cost the lease: the heartbeat goes without it. */
+  private reportOrNothing(): HeartbeatReport | undefined {
+    try {
+      return this.report?.();
+    } catch (error) {
+      this.logger.warn({ err: error, brokerId: this.brokerId }, "could not build the heartbeat's report");
+      return undefined;
     }
   }
 

@@ -18,6 +18,23 @@ export interface LiveBroker {
   registeredForMs: number;
 }
 
+/** What a heartbeat reports besides renewing the lease. */
+export interface HeartbeatReport {
+  /** The broker's traffic per topic since it started (see TopicTraffic). */
+  traffic: unknown;
+  /** HOST:PORT of the broker's HTTP listener; null while (or when) it has none. */
+  httpAddress: string | null;
+}
+
+/** A registered broker as /cluster/topics reports it: its last heartbeat's report and liveness. */
+export interface BrokerReport {
+  id: number;
+  httpAddress: string | null;
+  /** The `traffic` JSON as written, null before the first heartbeat with a report. */
+  traffic: unknown;
+  live: boolean;
+}
+
 export interface PartitionAssignment {
   topicId: string;
   topicName: string;
@@ -139,15 +156,31 @@ export class ClusterStore {
       ON CONFLICT (id) DO UPDATE SET
         host = EXCLUDED.host, port = EXCLUDED.port, rack = EXCLUDED.rack, broker_epoch = b.broker_epoch + 1,
         registered_at = now(), heartbeat_at = now(), lease_ms = EXCLUDED.lease_ms,
-        wal_kind = EXCLUDED.wal_kind, shut_down = false
+        wal_kind = EXCLUDED.wal_kind, shut_down = false,
+        -- a new process starts its counters from zero; its first heartbeat reports them
+        traffic = NULL, http_address = NULL
       RETURNING broker_epoch`;
     if (!row) throw new Error(`Registering broker ${brokerId} returned no row`);
     return { brokerEpoch: row.broker_epoch };
   }
 
-  /** Renews the lease; false when the broker id was registered again since (this process is fenced). */
-  async heartbeat(brokerId: number, brokerEpoch: bigint, leaseMs: number, walKind: string): Promise<boolean> {
-    const updated = await this.prisma.$executeRaw`
+  /**
+   * Renews the lease, and writes the report when there is one; false when the broker id was
+   * registered again since (this process is fenced).
+   */
+  async heartbeat(
+    brokerId: number,
+    brokerEpoch: bigint,
+    leaseMs: number,
+    walKind: string,
+    report?: HeartbeatReport,
+  ): Promise<boolean> {
+    const updated = report
+      ? await this.prisma.$executeRaw`
+      UPDATE brokers SET heartbeat_at = now(), lease_ms = ${leaseMs}, wal_kind = ${walKind}, shut_down = false,
+             traffic = ${JSON.stringify(report.traffic)}::jsonb, http_address = ${report.httpAddress}
+       WHERE id = ${brokerId} AND broker_epoch = ${brokerEpoch}`
+      : await this.prisma.$executeRaw`
       UPDATE brokers SET heartbeat_at = now(), lease_ms = ${leaseMs}, wal_kind = ${walKind}, shut_down = false
        WHERE id = ${brokerId} AND broker_epoch = ${brokerEpoch}`;
     return updated > 0;
@@ -433,6 +466,25 @@ export class ClusterStore {
       return { isController: true, created };
     });
   }
+}
+
+/**
+ * Every registered broker with its last report and whether its lease is live. A free function over
+ * any client: readers use the metadata pool, so HTTP requests never queue behind heartbeats.
+ */
+export async function readBrokerReports(prisma: PrismaClient): Promise<BrokerReport[]> {
+  const rows = await prisma.$queryRaw<
+    { id: number; http_address: string | null; traffic: unknown; live: boolean }[]
+  >`
+    SELECT b.id, b.http_address, b.traffic, (${BROKER_IS_LIVE}) AS live
+      FROM brokers b
+     ORDER BY b.id`;
+  return rows.map((row) => ({
+    id: row.id,
+    httpAddress: row.http_address,
+    traffic: row.traffic,
+    live: row.live,
+  }));
 }
 
 /**

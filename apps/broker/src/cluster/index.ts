@@ -10,6 +10,7 @@ export {
 export {
   type AppliedCoordinatorChange,
   type AppliedLeaderChange,
+  type BrokerReport,
   type ClusterAssignment,
   ClusterStore,
   type ControllerIdentity,
@@ -17,11 +18,13 @@ export {
   type CoordinatorChange,
   type CoordinatorSlotAssignment,
   type HandoffTarget,
+  type HeartbeatReport,
   type LeaderChange,
   type LiveBroker,
   type PartitionAssignment,
   type PartitionReassignment,
   type ReassignmentOutcome,
+  readBrokerReports,
 } from "./cluster-store.js";
 export {
   type ClusterChange,

@@ -1,6 +1,7 @@
 // The broker's HTTP endpoints: /health for probes, /stats for where reads were served from and
-// what storage is doing, and — only with --s3-fault-injection — the test hook that injects
-// object-store faults into a running broker.
+// what storage is doing, /cluster/topics for every topic's traffic and size across the cluster,
+// and — only with --s3-fault-injection — the test hook that injects object-store faults into a
+// running broker.
 import type http from "node:http";
 import type { FaultInjectingObjectStore } from "../storage/objects/fault-injecting-object-store.js";
 import { parseFaultRules } from "../storage/objects/fault-injecting-object-store.js";
@@ -9,6 +10,7 @@ import { type HttpServer, sendJson } from "./http-server.js";
 export interface BrokerRouteSources {
   health(): Record<string, unknown>;
   stats(): Promise<Record<string, unknown>>;
+  clusterTopics(): Promise<unknown>;
   faults: FaultInjectingObjectStore | undefined;
 }
 
@@ -19,6 +21,12 @@ export function registerBrokerRoutes(server: HttpServer, sources: BrokerRouteSou
     sendJson(response, 200, { status: "ok", ...sources.health() }),
   );
   server.route("/stats", async (_request, response) => sendJson(response, 200, await sources.stats()));
+  server.route("/cluster/topics", async (request, response) => {
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      return sendJson(response, 405, { error: "GET only" });
+    }
+    return sendJson(response, 200, await sources.clusterTopics());
+  });
   server.route("/debug/object-store/faults", async (request, response) => {
     const faults = sources.faults;
     if (!faults) return sendJson(response, 404, { error: "start the broker with --s3-fault-injection" });

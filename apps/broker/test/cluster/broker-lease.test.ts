@@ -180,4 +180,34 @@ describe("BrokerLease", () => {
       await database.cleanup();
     }
   });
+
+  it("sends its report with each heartbeat, and renews without it when the report cannot be made", async () => {
+    const sent: unknown[] = [];
+    let failing = false;
+    const lease = new BrokerLease({
+      store: {
+        heartbeat: async (_id, _epoch, _leaseMs, _walKind, report) => {
+          sent.push(report);
+          return true;
+        },
+        releaseBroker: async () => true,
+      },
+      brokerId: 1,
+      brokerEpoch: 0n,
+      leaseMs: 60_000,
+      walKind: "file",
+      heartbeatIntervalMs: 10,
+      report: () => {
+        if (failing) throw new Error("no report today");
+        return { traffic: { orders: { bytesIn: 1 } }, httpAddress: "127.0.0.1:8081" };
+      },
+    });
+    await lease.start();
+    expect(sent).toEqual([{ traffic: { orders: { bytesIn: 1 } }, httpAddress: "127.0.0.1:8081" }]);
+    failing = true;
+    await vi.waitFor(() => expect(sent.length).toBeGreaterThanOrEqual(2), { timeout: 5000, interval: 10 });
+    expect(sent[1]).toBeUndefined();
+    expect(lease.isValid()).toBe(true);
+    await lease.stop({ release: false });
+  });
 });

@@ -1,7 +1,11 @@
 // ClusterStore against PostgreSQL: broker leases and their fencing, the controller lease and its
 // epochs, controller writes that re-check the lease, the leader-driven handoff and reassignments.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ClusterStore, ControllerIdentity } from "../../src/cluster/cluster-store.js";
+import {
+  type ClusterStore,
+  type ControllerIdentity,
+  readBrokerReports,
+} from "../../src/cluster/cluster-store.js";
 import { type ClusterDatabase, clusterDatabase } from "./cluster-database.js";
 
 const SHORT_LEASE_MS = 300;
@@ -63,6 +67,33 @@ describe("ClusterStore", () => {
       expect(await liveIds()).toEqual([]);
       expect(await store.heartbeat(1, epoch, 60_000, "file")).toBe(true);
       expect(await liveIds()).toEqual([1]);
+    });
+  });
+
+  describe("heartbeat reports", () => {
+    it("writes the report with the heartbeat, keeps it without one, and a new registration clears it", async () => {
+      const registration = {
+        brokerId: 1,
+        host: "127.0.0.1",
+        port: 9001,
+        rack: null,
+        leaseMs: 60_000,
+        walKind: "file",
+      };
+      const { brokerEpoch } = await store.registerBroker(registration);
+      const traffic = { orders: { topicId: "t", bytesIn: 2 ** 40, recordsIn: 3, bytesOut: 0 } };
+      const report = { traffic, httpAddress: "10.0.0.1:8081" };
+      expect(await store.heartbeat(1, brokerEpoch, 60_000, "file", report)).toBe(true);
+      const expected = [{ id: 1, httpAddress: "10.0.0.1:8081", traffic, live: true }];
+      expect(await readBrokerReports(database.metadata.client)).toEqual(expected);
+      expect(await store.heartbeat(1, brokerEpoch, 60_000, "file")).toBe(true);
+      expect(await readBrokerReports(database.metadata.client)).toEqual(expected);
+      await store.releaseBroker(1, brokerEpoch);
+      expect((await readBrokerReports(database.metadata.client))[0]?.live).toBe(false);
+      await store.registerBroker(registration);
+      expect(await readBrokerReports(database.metadata.client)).toEqual([
+        { id: 1, httpAddress: null, traffic: null, live: true },
+      ]);
     });
   });
 

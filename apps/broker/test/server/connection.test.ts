@@ -74,6 +74,7 @@ describe("connection", () => {
     expect(byKey.get(ApiKey.Fetch)).toMatchObject({ minVersion: 0, maxVersion: 17 });
     expect(byKey.get(ApiKey.ListOffsets)).toMatchObject({ minVersion: 0, maxVersion: 10 });
     expect(byKey.get(ApiKey.Metadata)).toMatchObject({ minVersion: 0, maxVersion: 12 });
+    expect(byKey.get(ApiKey.DescribeLogDirs)).toMatchObject({ minVersion: 0, maxVersion: 4 });
     expect(byKey.has(ApiKey.SaslHandshake)).toBe(false);
     client.close();
   });

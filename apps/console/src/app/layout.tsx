@@ -1,7 +1,11 @@
-// The console's frame: navigation and the tRPC/React Query providers around every page.
+// The console's frame: the top bar (brand, navigation, cluster switcher) and the tRPC/React Query
+// providers around every page.
+import "@streambed/ui/styles.css";
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { ClusterSwitcher } from "~/components/cluster-switcher";
+import { MainNav } from "~/components/main-nav";
 import { Providers } from "~/trpc/react";
 import "./styles.css";
 
@@ -11,17 +15,25 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <header className="top">
-          <span className="brand">Streambed</span>
-          <nav aria-label="Main">
-            <Link href="/">Overview</Link>
-            <Link href="/topics">Topics</Link>
-            <Link href="/groups">Consumer groups</Link>
-          </nav>
-        </header>
-        <main>
-          <Providers>{children}</Providers>
-        </main>
+        <Providers>
+          <div className="sb-shell">
+            <a className="sb-skip-link" href="#main">
+              Skip to content
+            </a>
+            <header className="sb-topbar">
+              <Link href="/" className="sb-brand">
+                Streambed
+              </Link>
+              <MainNav />
+              <div className="sb-topbar-end">
+                <ClusterSwitcher />
+              </div>
+            </header>
+            <main id="main" className="sb-main">
+              {children}
+            </main>
+          </div>
+        </Providers>
       </body>
     </html>
   );

@@ -1,7 +1,11 @@
 // The console's only way to a cluster: a Kafka client (kafkajs) speaking the admin protocol to the
 // brokers, like any other client. Connections are opened per call and closed after it, so a broker
 // that is down is an error for that call, never a stuck console.
-import { ConfigResourceTypes, Kafka, logLevel } from "kafkajs";
+// kafkajs is CommonJS: Node's ESM loader gives its exports only as the default export.
+import kafkajs, { type Kafka } from "kafkajs";
+import { AdminRequests } from "./admin-requests.js";
+
+const { ConfigResourceTypes, Kafka: KafkaClient, logLevel } = kafkajs;
 
 export interface BrokerSummary {
   nodeId: number;
@@ -29,6 +33,8 @@ export interface ClusterOverview {
 export interface PartitionDetail {
   partition: number;
   leaderId: number;
+  /** The leader's epoch; -1 when the broker does not report it. */
+  leaderEpoch: number;
   logStartOffset: string;
   highWatermark: string;
   /** Records between the log start offset and the high watermark. */
@@ -69,25 +75,63 @@ export interface GroupSummary {
   partitions: GroupPartitionLag[];
 }
 
+export interface GroupMember {
+  memberId: string;
+  clientId: string;
+  host: string;
+}
+
 export class TopicNotFoundError extends Error {
   override readonly name = "TopicNotFoundError";
+}
+
+/** The broker refused a request: its error code's name and, when it sent one, its own message. */
+export class BrokerRefusedError extends Error {
+  override readonly name = "BrokerRefusedError";
+  constructor(
+    readonly errorCode: string,
+    brokerMessage: string | null,
+  ) {
+    super(brokerMessage ? `${errorCode}: ${brokerMessage}` : errorCode);
+  }
 }
 
 export class ClusterUnavailableError extends Error {
   override readonly name = "ClusterUnavailableError";
 }
 
+/** How to reach a cluster: bootstrap addresses, and SASL/TLS when it asks for them. */
+export interface KafkaConnectionSettings {
+  bootstrap: string[];
+  tls?: boolean;
+  sasl?: { mechanism: "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512"; username: string; password: string };
+}
+
 export class KafkaAdminClient {
   private readonly kafka: Kafka;
+  private readonly requests: AdminRequests;
+  readonly bootstrap: readonly string[];
 
-  constructor(readonly bootstrap: readonly string[]) {
-    this.kafka = new Kafka({
+  constructor(readonly settings: KafkaConnectionSettings) {
+    this.bootstrap = settings.bootstrap;
+    this.requests = new AdminRequests(settings.bootstrap);
+    const sasl = settings.sasl;
+    this.kafka = new KafkaClient({
       clientId: "streambed-console",
-      brokers: [...bootstrap],
+      brokers: [...settings.bootstrap],
       logLevel: logLevel.NOTHING,
       connectionTimeout: 3000,
       requestTimeout: 10_000,
       retry: { retries: 1, initialRetryTime: 200 },
+      ssl: settings.tls === true,
+      ...(sasl && {
+        sasl:
+          sasl.mechanism === "PLAIN"
+            ? { mechanism: "plain", username: sasl.username, password: sasl.password }
+            : sasl.mechanism === "SCRAM-SHA-256"
+              ? { mechanism: "scram-sha-256", username: sasl.username, password: sasl.password }
+              : { mechanism: "scram-sha-512", username: sasl.username, password: sasl.password },
+      }),
     });
   }
 
@@ -152,6 +196,10 @@ export class KafkaAdminClient {
         resources: [{ type: ConfigResourceTypes.TOPIC, name }],
       });
       const entries = described.resources[0]?.configEntries ?? [];
+      const epochs =
+        this.settings.sasl || this.settings.tls
+          ? new Map<number, number>()
+          : await this.requests.leaderEpochs(name);
       return {
         name,
         partitions: topic.partitions
@@ -162,6 +210,7 @@ export class KafkaAdminClient {
             return {
               partition: partition.partitionId,
               leaderId: partition.leader,
+              leaderEpoch: epochs.get(partition.partitionId) ?? -1,
               logStartOffset: low,
               highWatermark: high,
               records: (BigInt(high) - BigInt(low)).toString(),
@@ -229,6 +278,123 @@ export class KafkaAdminClient {
       }
       return summaries.sort((a, b) => a.groupId.localeCompare(b.groupId));
     });
+  }
+
+  /** Selected configs (e.g. retention.ms, cleanup.policy) of many topics in one request. */
+  async topicConfigs(
+    names: readonly string[],
+    configNames: readonly string[],
+  ): Promise<Map<string, Record<string, string | null>>> {
+    if (names.length === 0) return new Map();
+    return this.withAdmin(async (admin) => {
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: names.map((name) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name,
+          configNames: [...configNames],
+        })),
+      });
+      const result = new Map<string, Record<string, string | null>>();
+      for (const resource of described.resources) {
+        if (resource.errorCode !== 0) continue;
+        const values: Record<string, string | null> = {};
+        for (const entry of resource.configEntries) values[entry.configName] = entry.configValue;
+        result.set(resource.resourceName, values);
+      }
+      return result;
+    });
+  }
+
+  /** Each topic's summed log start offsets and high watermarks, per partition too. */
+  async topicOffsets(
+    names: readonly string[],
+  ): Promise<Map<string, { partition: number; low: bigint; high: bigint }[]>> {
+    return this.withAdmin(async (admin) => {
+      const result = new Map<string, { partition: number; low: bigint; high: bigint }[]>();
+      for (const name of names) {
+        const offsets = await admin.fetchTopicOffsets(name);
+        result.set(
+          name,
+          offsets.map((offset) => ({
+            partition: offset.partition,
+            low: BigInt(offset.low),
+            high: BigInt(offset.high),
+          })),
+        );
+      }
+      return result;
+    });
+  }
+
+  /** Per partition, the first offset whose record timestamp is at or after `timestamp`; the end offset when none is. */
+  async offsetsForTimestamp(topic: string, timestamp: number): Promise<Map<number, bigint>> {
+    return this.withAdmin(async (admin) => {
+      const [byTimestamp, ends] = await Promise.all([
+        admin.fetchTopicOffsetsByTimestamp(topic, timestamp),
+        admin.fetchTopicOffsets(topic),
+      ]);
+      const endOf = new Map(ends.map((end) => [end.partition, BigInt(end.high)]));
+      return new Map(
+        byTimestamp.map((entry) => {
+          const offset = BigInt(entry.offset);
+          return [entry.partition, offset < 0n ? (endOf.get(entry.partition) ?? 0n) : offset];
+        }),
+      );
+    });
+  }
+
+  /** A group's members: client id, host and the partitions assigned to each. */
+  async groupMembers(groupId: string): Promise<GroupMember[]> {
+    return this.withAdmin(async (admin) => {
+      const described = await admin.describeGroups([groupId]);
+      const group = described.groups[0];
+      if (!group) return [];
+      return group.members.map((member) => ({
+        memberId: member.memberId,
+        clientId: member.clientId,
+        host: member.clientHost,
+      }));
+    });
+  }
+
+  /** Creates a topic; the broker's refusal (exists, invalid config…) is a BrokerRefusedError. */
+  createTopic(topic: { name: string; partitions: number; configs: Record<string, string> }): Promise<void> {
+    this.requireProtocolAccess();
+    return this.requests.createTopic(topic);
+  }
+
+  /** Sets configs (or returns them to the default with null); validateOnly asks the broker to check only. */
+  alterTopicConfigs(
+    name: string,
+    changes: readonly { name: string; value: string | null }[],
+    options: { validateOnly?: boolean } = {},
+  ): Promise<void> {
+    this.requireProtocolAccess();
+    return this.requests.alterTopicConfigs(name, changes, options.validateOnly ?? false);
+  }
+
+  deleteTopic(name: string): Promise<void> {
+    this.requireProtocolAccess();
+    return this.requests.deleteTopic(name);
+  }
+
+  /** Moves a group's committed offsets; refused by the coordinator while the group has members. */
+  commitGroupOffsets(
+    groupId: string,
+    offsets: readonly { topic: string; partition: number; offset: bigint }[],
+  ): Promise<void> {
+    this.requireProtocolAccess();
+    return this.requests.commitGroupOffsets(groupId, offsets);
+  }
+
+  /** The console's own protocol connections speak plaintext without SASL so far. */
+  private requireProtocolAccess(): void {
+    if (this.settings.sasl || this.settings.tls)
+      throw new BrokerRefusedError(
+        "UNSUPPORTED_SASL_MECHANISM",
+        "changes to clusters that need SASL or TLS are not possible from the console yet",
+      );
   }
 
   private async withAdmin<T>(call: (admin: ReturnType<Kafka["admin"]>) => Promise<T>): Promise<T> {

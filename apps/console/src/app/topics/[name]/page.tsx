@@ -1,77 +1,108 @@
 "use client";
-// One topic: each partition's leader, log start offset, high watermark and record count, and the
-// topic's configs (explicitly set ones first).
+// One topic: its owner; each partition's leader, leader epoch, log start offset and high
+// watermark; its configs (editable, with the broker's own error shown); a message browser; and
+// deletion guarded by typing the topic's name.
+import { type Column, DataTable, formatCount, PageHeader, Section, Stat, StatGrid } from "@streambed/ui";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { use } from "react";
-import { useTRPC } from "~/trpc/react";
+import { QueryView } from "~/components/query-view";
+import { type RouterOutputs, useTRPC } from "~/trpc/react";
+import { ConfigsSection } from "./configs-section";
+import { DeleteTopicSection } from "./delete-topic-section";
+import { MessageBrowser } from "./message-browser";
+
+type Partition = RouterOutputs["topics"]["detail"]["partitions"][number];
+
+const partitionColumns: Column<Partition>[] = [
+  { key: "partition", header: "Partition", cell: (row) => row.partition, sortValue: (row) => row.partition },
+  {
+    key: "leader",
+    header: "Leader",
+    cell: (row) => (row.leaderId < 0 ? "none" : row.leaderId),
+    sortValue: (row) => row.leaderId,
+  },
+  {
+    key: "epoch",
+    header: "Leader epoch",
+    cell: (row) => (row.leaderEpoch < 0 ? "—" : row.leaderEpoch),
+    sortValue: (row) => row.leaderEpoch,
+    align: "end",
+  },
+  {
+    key: "start",
+    header: "Log start offset",
+    cell: (row) => formatCount(row.logStartOffset),
+    sortValue: (row) => BigInt(row.logStartOffset),
+    align: "end",
+  },
+  {
+    key: "high",
+    header: "High watermark",
+    cell: (row) => formatCount(row.highWatermark),
+    sortValue: (row) => BigInt(row.highWatermark),
+    align: "end",
+  },
+  {
+    key: "records",
+    header: "Records",
+    cell: (row) => formatCount(row.records),
+    sortValue: (row) => BigInt(row.records),
+    align: "end",
+  },
+];
 
 export default function TopicPage({ params }: { params: Promise<{ name: string }> }) {
   const { name } = use(params);
   const topicName = decodeURIComponent(name);
   const trpc = useTRPC();
-  const topic = useQuery(trpc.topics.detail.queryOptions({ name: topicName }, { retry: false }));
-  if (topic.isPending) return <p className="state">Loading {topicName}…</p>;
-  if (topic.error)
-    return (
-      <p className="state error" role="alert">
-        {topic.error.data?.code === "NOT_FOUND"
-          ? `Topic ${topicName} does not exist.`
-          : `The cluster is not answering: ${topic.error.message}`}{" "}
-        <Link href="/topics">All topics</Link>
-      </p>
-    );
-  const configs = [...topic.data.configs].sort((a, b) => Number(a.isDefault) - Number(b.isDefault));
+  const topic = useQuery(trpc.topics.detail.queryOptions({ name: topicName }));
   return (
-    <>
-      <p>
-        <Link href="/topics">Topics</Link> /
-      </p>
-      <h1>{topic.data.name}</h1>
-      <h2>Partitions</h2>
-      <table aria-label="Partitions">
-        <thead>
-          <tr>
-            <th>Partition</th>
-            <th>Leader</th>
-            <th>Log start offset</th>
-            <th>High watermark</th>
-            <th>Records</th>
-          </tr>
-        </thead>
-        <tbody>
-          {topic.data.partitions.map((partition) => (
-            <tr key={partition.partition}>
-              <td>{partition.partition}</td>
-              <td>
-                {partition.leaderId < 0 ? <span className="badge">no leader</span> : partition.leaderId}
-              </td>
-              <td>{partition.logStartOffset}</td>
-              <td>{partition.highWatermark}</td>
-              <td>{partition.records}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <h2>Configs</h2>
-      <table aria-label="Configs">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Value</th>
-            <th>Source</th>
-          </tr>
-        </thead>
-        <tbody>
-          {configs.map((config) => (
-            <tr key={config.name}>
-              <td>{config.name}</td>
-              <td>{config.sensitive ? "(hidden)" : config.value}</td>
-              <td>{config.isDefault ? "default" : "set on the topic"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </>
+    <QueryView query={topic} loading={`Loading ${topicName}…`}>
+      {(data) => {
+        const records = data.partitions.reduce((sum, partition) => sum + BigInt(partition.records), 0n);
+        return (
+          <>
+            <p>
+              <Link href="/topics">Topics</Link> /
+            </p>
+            <PageHeader
+              title={data.name}
+              description={
+                data.owner ? (
+                  <>
+                    Owned by <strong data-testid="topic-owner">{data.owner.name}</strong>
+                  </>
+                ) : (
+                  <>
+                    No owning team.{" "}
+                    <Link href={`/ownership?topic=${encodeURIComponent(data.name)}`}>Assign one</Link>
+                  </>
+                )
+              }
+            />
+            <StatGrid>
+              <Stat label="Partitions" value={data.partitions.length} />
+              <Stat label="Records" value={formatCount(records)} testId="topic-records" />
+            </StatGrid>
+            <Section title="Partitions">
+              <DataTable
+                label="Partitions"
+                rows={data.partitions}
+                columns={partitionColumns}
+                rowKey={(row) => String(row.partition)}
+                filterable={false}
+              />
+            </Section>
+            <MessageBrowser
+              topic={data.name}
+              partitions={data.partitions.map((partition) => partition.partition)}
+            />
+            <ConfigsSection topic={data.name} configs={data.configs} />
+            <DeleteTopicSection topic={data.name} />
+          </>
+        );
+      }}
+    </QueryView>
   );
 }

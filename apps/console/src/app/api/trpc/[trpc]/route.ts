@@ -1,18 +1,21 @@
-// The tRPC endpoint: every request gets an admin client for the cluster in STREAMBED_BOOTSTRAP.
-import { appRouter, KafkaAdminClient } from "@streambed/api";
+// The tRPC endpoint: each request runs against the console server, with the acting user from the
+// authenticating proxy's headers and the cluster from the browser's selection cookie.
+import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { consoleRouter, consoleServer } from "~/server/console-server";
 
-const bootstrap = (process.env.STREAMBED_BOOTSTRAP ?? "127.0.0.1:9092")
-  .split(",")
-  .map((broker) => broker.trim());
-const kafka = new KafkaAdminClient(bootstrap);
-
-function handler(request: Request): Promise<Response> {
+async function handler(request: Request): Promise<Response> {
   return fetchRequestHandler({
     endpoint: "/api/trpc",
     req: request,
-    router: appRouter,
-    createContext: () => ({ kafka }),
+    router: await consoleRouter(),
+    createContext: async () => {
+      try {
+        return (await consoleServer()).createContext(request);
+      } catch (error) {
+        throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: (error as Error).message, cause: error });
+      }
+    },
   });
 }
 

@@ -1,0 +1,44 @@
+// The messages router: browse one partition from an offset, a timestamp, the beginning, or its
+// last N records — key, value (JSON pretty-printed, text, or binary as hex), headers, timestamp.
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { clusterProcedure, createTRPCRouter } from "../trpc.js";
+import { topicName } from "./topics.js";
+
+export const browseInput = z.object({
+  topic: topicName,
+  partition: z.number().int().min(0, "partitions are numbered from 0"),
+  from: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("earliest") }),
+    z.object({ kind: z.literal("latest"), count: z.number().int().min(1).max(500) }),
+    z.object({ kind: z.literal("offset"), offset: z.string().regex(/^\d+$/, "a non-negative whole number") }),
+    z.object({ kind: z.literal("timestamp"), timestamp: z.number().int().min(0, "a timestamp after 1970") }),
+  ]),
+  limit: z.number().int().min(1, "at least one message").max(500, "at most 500 messages a page").default(50),
+});
+
+export const messagesRouter = createTRPCRouter({
+  browse: clusterProcedure.input(browseInput).query(async ({ ctx, input }) => {
+    const from =
+      input.from.kind === "earliest"
+        ? ("earliest" as const)
+        : input.from.kind === "latest"
+          ? { latest: input.from.count }
+          : input.from.kind === "offset"
+            ? { offset: BigInt(input.from.offset) }
+            : { timestamp: input.from.timestamp };
+    try {
+      return await ctx.reader.read({
+        topic: input.topic,
+        partition: input.partition,
+        from,
+        maxMessages: input.limit,
+      });
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === "UnknownTopicError" || name === "PartitionNotFoundError" || name === "TopicNotFoundError")
+        throw new TRPCError({ code: "NOT_FOUND", message: (error as Error).message, cause: error });
+      throw error;
+    }
+  }),
+});
