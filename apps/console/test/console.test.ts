@@ -236,6 +236,21 @@ describe("console", () => {
     expect(await row.textContent()).toContain(`payments-${run}`);
     expect(await row.textContent()).toContain("7 d");
     await shot(page, "topics");
+
+    // A config edit the broker refuses shows the broker's reason; a valid one is applied.
+    await page.goto(`${consoleUrl}/topics/${topic}`);
+    await page.getByRole("button", { name: "Edit retention.ms" }).click();
+    const edit = page.getByRole("dialog", { name: "Edit retention.ms" });
+    await edit.getByLabel("retention.ms").fill("soon");
+    await edit.getByRole("button", { name: "Save" }).click();
+    await alert(page, /The broker refused: INVALID_CONFIG/).waitFor();
+    await shot(page, "config-refused");
+    await edit.getByLabel("retention.ms").fill(String(14 * 86_400_000));
+    await edit.getByRole("button", { name: "Save" }).click();
+    await page
+      .getByTestId("config-row-retention.ms")
+      .getByText(String(14 * 86_400_000))
+      .waitFor();
     await page.close();
   });
 
@@ -286,6 +301,7 @@ describe("console", () => {
     await dialog.getByLabel("Replay window").fill("7");
     await dialog.getByRole("button", { name: "Declare" }).click();
     await row.getByText("ml-training").first().waitFor();
+    await shot(page, "ownership");
 
     await page.goto(`${consoleUrl}/retention`);
     const retentionRow = page.getByTestId(`retention-row-${topic}`);
@@ -311,6 +327,17 @@ describe("console", () => {
 
     await page.goto(`${consoleUrl}/audit`);
     await page.getByRole("cell", { name: "topic.retention.raise" }).waitFor();
+    await shot(page, "audit");
+
+    // Deleting takes the topic's name typed out.
+    await page.goto(`${consoleUrl}/topics/${topic}`);
+    const confirm = page.getByRole("button", { name: "Delete topic" });
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.getByLabel(`Type ${topic} to confirm`).fill(topic);
+    await confirm.click();
+    await page.waitForURL("**/topics");
+    await page.getByTestId(`topic-row-orders-${run}`).waitFor();
+    expect(await page.getByTestId(`topic-row-${topic}`).count()).toBe(0);
     await page.close();
   });
 
@@ -411,9 +438,9 @@ describe("console", () => {
 
     await page.goto(`${consoleUrl}/`);
     await page.getByTestId("broker-count").waitFor();
-    await page.getByLabel("Cluster").selectOption({ label: "staging (staging)" });
+    await page.getByLabel("Cluster", { exact: true }).selectOption({ label: "staging (staging)" });
     await alert(page, /not answering/).waitFor({ timeout: 60_000 });
-    await page.getByLabel("Cluster").selectOption({ label: "local (development)" });
+    await page.getByLabel("Cluster", { exact: true }).selectOption({ label: "local (development)" });
     expect(await page.getByTestId("broker-count").textContent()).toBe("1");
     await page.close();
   });

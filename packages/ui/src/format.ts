@@ -82,6 +82,12 @@ export function formatRate(perSecond: number, unit: string): string {
   return `${formatCompact(perSecond)} ${unit}/s`;
 }
 
+/** Bytes per second in binary units: 1536 → "1.5 KiB/s". */
+export function formatByteRate(bytesPerSecond: number): string {
+  if (!Number.isFinite(bytesPerSecond)) return placeholder;
+  return `${formatBytes(Math.round(bytesPerSecond))}/s`;
+}
+
 /** A number shortened with k/M/G/T: 950 → "950", 1234 → "1.2k", 56_000 → "56k", 0.25 → "0.3". */
 export function formatCompact(value: number): string {
   if (!Number.isFinite(value)) return placeholder;

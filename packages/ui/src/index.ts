@@ -36,6 +36,7 @@ export {
 } from "./duration-input";
 export { Field, type FieldControlProps, type FieldProps } from "./field";
 export {
+  formatByteRate,
   formatBytes,
   formatCompact,
   formatCount,

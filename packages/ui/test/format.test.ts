@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  formatByteRate,
   formatBytes,
   formatCompact,
   formatCount,
@@ -124,5 +125,13 @@ describe("formatRelative", () => {
   it("handles the present and the future", () => {
     expect(formatRelative(now - 400, now)).toBe("just now");
     expect(formatRelative(now + 2 * 3_600_000, now)).toBe("in 2 h");
+  });
+});
+
+describe("formatByteRate", () => {
+  it("is bytes per second in binary units", () => {
+    expect(formatByteRate(0)).toBe("0 B/s");
+    expect(formatByteRate(1536)).toBe("1.5 KiB/s");
+    expect(formatByteRate(419.4)).toBe("419 B/s");
   });
 });

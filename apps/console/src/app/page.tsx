@@ -5,9 +5,9 @@ import {
   Badge,
   type Column,
   DataTable,
+  formatByteRate,
   formatBytes,
   formatCount,
-  formatRate,
   LineChart,
   PageHeader,
   Section,
@@ -87,11 +87,11 @@ export default function OverviewPage() {
               <Stat label="Consumer groups" value={data.groupCount} />
               <Stat
                 label="Bytes in"
-                value={data.bytesInPerSecond === null ? "—" : formatRate(data.bytesInPerSecond, "B/s")}
+                value={data.bytesInPerSecond === null ? "—" : formatByteRate(data.bytesInPerSecond)}
               />
               <Stat
                 label="Bytes out"
-                value={data.bytesOutPerSecond === null ? "—" : formatRate(data.bytesOutPerSecond, "B/s")}
+                value={data.bytesOutPerSecond === null ? "—" : formatByteRate(data.bytesOutPerSecond)}
               />
               <Stat
                 label="In object storage"
@@ -126,7 +126,7 @@ export default function OverviewPage() {
                     ),
                   },
                 ]}
-                formatValue={(value) => formatRate(value, "B/s")}
+                formatValue={(value) => formatByteRate(value)}
                 empty="No samples yet: the console samples the cluster every few seconds."
               />
             </Section>

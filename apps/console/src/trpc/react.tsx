@@ -23,7 +23,7 @@ export function Providers({ children }: { children: ReactNode }) {
             refetchInterval: 5000,
             // A refusal (not found, bad input) will not change by asking again; a cluster that is down may.
             retry: (failures, error) =>
-              failures < 2 && (error as { data?: { code?: string } }).data?.code === "SERVICE_UNAVAILABLE",
+              failures < 1 && (error as { data?: { code?: string } }).data?.code === "SERVICE_UNAVAILABLE",
           },
         },
       }),

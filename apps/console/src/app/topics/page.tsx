@@ -6,6 +6,7 @@ import {
   type Column,
   DataTable,
   EmptyState,
+  formatByteRate,
   formatBytes,
   formatCount,
   formatDuration,
@@ -62,9 +63,9 @@ const columns: Column<TopicRow>[] = [
     header: "In",
     cell: (row) =>
       row.bytesInPerSecond !== null
-        ? formatRate(row.bytesInPerSecond, "B/s")
+        ? formatByteRate(row.bytesInPerSecond)
         : row.recordsInPerSecond !== null
-          ? formatRate(row.recordsInPerSecond, "records/s")
+          ? formatRate(row.recordsInPerSecond, "records")
           : "—",
     sortValue: (row) => row.bytesInPerSecond ?? row.recordsInPerSecond,
     align: "end",
@@ -72,7 +73,7 @@ const columns: Column<TopicRow>[] = [
   {
     key: "out",
     header: "Out",
-    cell: (row) => (row.bytesOutPerSecond === null ? "—" : formatRate(row.bytesOutPerSecond, "B/s")),
+    cell: (row) => (row.bytesOutPerSecond === null ? "—" : formatByteRate(row.bytesOutPerSecond)),
     sortValue: (row) => row.bytesOutPerSecond,
     align: "end",
   },
