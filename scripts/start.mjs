@@ -3,7 +3,9 @@
 //     (default ./.streambed), shared by the broker (cluster metadata, data) and the console
 //     (governance data);
 //   - one broker on 127.0.0.1:9092 (HTTP on 127.0.0.1:8081);
-//   - the console on http://127.0.0.1:3000, with this broker registered as the default cluster.
+//   - the console on http://127.0.0.1:3000, with this broker registered as the default cluster; on
+//     the first start it prints a one-time password for admin@localhost (or set STREAMBED_ADMIN_EMAIL
+//     and STREAMBED_ADMIN_PASSWORD).
 // Ctrl-C stops the console, then the broker, then the dependencies.
 import { spawn } from "node:child_process";
 import { chmodSync, mkdirSync } from "node:fs";
@@ -122,7 +124,8 @@ if (deps) {
     [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", consolePort, "-H", "127.0.0.1"],
     {
       cwd: path.join(root, "apps/console"),
-      stdio: ["ignore", "ignore", "inherit"],
+      // Its output carries the first admin's one-time password (printed once, on the first start).
+      stdio: ["ignore", "inherit", "inherit"],
       env: {
         ...process.env,
         DATABASE_URL: deps.databaseUrl,

@@ -90,6 +90,8 @@ let downConsoleUrl = "";
 let deadBootstrap = "";
 const consumers: Consumer[] = [];
 const run = Date.now().toString(36);
+const ADMIN_EMAIL = "admin@example.com";
+const ADMIN_PASSWORD = "console admin password";
 
 beforeAll(async () => {
   const dataDir = mkdtempSync(path.join("/tmp", "streambed-console-"));
@@ -141,6 +143,8 @@ beforeAll(async () => {
       STREAMBED_HTTP_ENDPOINT: `http://127.0.0.1:${httpPort}`,
       STREAMBED_CLUSTER_NAME: "local",
       STREAMBED_SAMPLE_INTERVAL_MS: "1000",
+      STREAMBED_ADMIN_EMAIL: ADMIN_EMAIL,
+      STREAMBED_ADMIN_PASSWORD: ADMIN_PASSWORD,
     },
     consoleDir,
   );
@@ -148,7 +152,13 @@ beforeAll(async () => {
   downConsole = start(
     nextBin,
     ["start", "-p", String(downPort), "-H", "127.0.0.1"],
-    { DATABASE_URL: downDatabaseUrl, STREAMBED_BOOTSTRAP: deadBootstrap, STREAMBED_SAMPLE_INTERVAL_MS: "0" },
+    {
+      DATABASE_URL: downDatabaseUrl,
+      STREAMBED_BOOTSTRAP: deadBootstrap,
+      STREAMBED_SAMPLE_INTERVAL_MS: "0",
+      STREAMBED_ADMIN_EMAIL: ADMIN_EMAIL,
+      STREAMBED_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    },
     consoleDir,
   );
   downConsoleUrl = `http://127.0.0.1:${downPort}`;
@@ -167,9 +177,23 @@ afterAll(async () => {
   await postgres?.stop();
 });
 
-async function newPage(): Promise<Page> {
-  const page = await browser!.newPage();
+async function logIn(page: Page, url: string, email: string, password: string): Promise<void> {
+  await page.goto(`${url}/login`);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByTestId("current-user").filter({ hasText: email }).waitFor();
+}
+
+/** A browser context of its own (its own session cookie), logged in as the admin unless told otherwise. */
+async function newPage(
+  url = consoleUrl,
+  login: { email: string; password: string } | null = null,
+): Promise<Page> {
+  const page = await (await browser!.newContext()).newPage();
   page.setDefaultTimeout(30_000);
+  const { email, password } = login ?? { email: ADMIN_EMAIL, password: ADMIN_PASSWORD };
+  await logIn(page, url, email, password);
   return page;
 }
 
@@ -445,8 +469,57 @@ describe("console", () => {
     await page.close();
   });
 
+  it("sends strangers to the login page, and refuses a viewer's changes with the reason", async () => {
+    const stranger = await (await browser!.newContext()).newPage();
+    await stranger.goto(`${consoleUrl}/topics`);
+    await stranger.waitForURL("**/login?next=%2Ftopics");
+    await stranger.getByLabel("E-mail").fill(ADMIN_EMAIL);
+    await stranger.getByLabel("Password").fill("wrong password");
+    await stranger.getByRole("button", { name: "Log in" }).click();
+    await alert(stranger, "wrong e-mail or password").waitFor();
+    await stranger.close();
+
+    const admin = await newPage();
+    await admin.goto(`${consoleUrl}/iam`);
+    await admin.getByRole("button", { name: "Add console user" }).click();
+    const dialog = admin.getByRole("dialog", { name: "Add console user" });
+    await dialog.getByLabel("E-mail").fill(`viewer-${run}@example.com`);
+    await dialog.getByLabel("Name").fill("Vera Viewer");
+    await dialog.getByLabel("Role").selectOption("viewer");
+    await dialog.getByLabel("Initial password").fill("initial viewer password");
+    await dialog.getByRole("button", { name: "Add user" }).click();
+    await admin.getByTestId(`user-row-viewer-${run}@example.com`).waitFor();
+    await shot(admin, "iam");
+    await admin.close();
+
+    const viewer = await (await browser!.newContext()).newPage();
+    viewer.setDefaultTimeout(30_000);
+    await viewer.goto(`${consoleUrl}/login`);
+    await viewer.getByLabel("E-mail").fill(`viewer-${run}@example.com`);
+    await viewer.getByLabel("Password").fill("initial viewer password");
+    await viewer.getByRole("button", { name: "Log in" }).click();
+    // The one-time password must be replaced first.
+    await viewer.waitForURL("**/account");
+    await viewer.getByLabel("Current password").fill("initial viewer password");
+    await viewer.getByLabel("New password", { exact: true }).fill("vera's own password");
+    await viewer.getByLabel("Repeat the new password").fill("vera's own password");
+    await viewer.getByRole("button", { name: "Change password" }).click();
+    await viewer.waitForURL(`${consoleUrl}/`);
+    // A viewer reads everything, and a change is refused by the server with the reason.
+    await viewer.goto(`${consoleUrl}/topics`);
+    await viewer.getByTestId(`topic-row-orders-${run}`).waitFor();
+    await viewer.getByRole("button", { name: "Create topic" }).first().click();
+    const create = viewer.getByRole("dialog", { name: "Create topic" });
+    await create.getByLabel("Name").fill(`viewer-topic-${run}`);
+    await create.getByLabel("Owner team").selectOption({ label: `payments-${run}` });
+    await create.getByRole("button", { name: "Create topic" }).click();
+    await alert(viewer, /is a viewer; this needs the operator or admin role/).waitFor();
+    await shot(viewer, "viewer-refused");
+    await viewer.close();
+  });
+
   it("says the cluster is not answering, instead of crashing, on every page", async () => {
-    const page = await newPage();
+    const page = await newPage(downConsoleUrl);
     for (const route of ["/", "/topics", "/groups", "/ownership", "/retention"]) {
       await page.goto(`${downConsoleUrl}${route}`);
       await alert(page, /not answering/).waitFor({ timeout: 60_000 });

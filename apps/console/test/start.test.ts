@@ -1,6 +1,6 @@
 // `npm start` as a user runs it (scripts/start.mjs after the build): PostgreSQL, S3, a broker and the
-// console come up, the console URL is printed, the broker is the console's default cluster, and
-// Ctrl-C stops everything it started.
+// console come up, the console URL and the first admin's one-time password are printed, the broker
+// is the console's default cluster, and Ctrl-C stops everything it started.
 import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, mkdtempSync } from "node:fs";
 import net from "node:net";
@@ -32,10 +32,21 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-async function trpcQuery<T>(url: string, procedure: string): Promise<T | null> {
-  const response = await fetch(`${url}/api/trpc/${procedure}`).catch(() => null);
+async function trpcQuery<T>(url: string, procedure: string, cookie: string): Promise<T | null> {
+  const response = await fetch(`${url}/api/trpc/${procedure}`, { headers: { cookie } }).catch(() => null);
   if (!response?.ok) return null;
   return ((await response.json()) as { result: { data: { json: T } } }).result.data.json;
+}
+
+/** Logs in through the tRPC endpoint as a browser would, and returns the session cookie. */
+async function logIn(url: string, email: string, password: string): Promise<string | null> {
+  const response = await fetch(`${url}/api/trpc/auth.login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ json: { email, password } }),
+  }).catch(() => null);
+  if (!response?.ok) return null;
+  return response.headers.get("set-cookie")?.split(";")[0] ?? null;
 }
 
 let start: ChildProcess | undefined;
@@ -58,6 +69,8 @@ describe("npm start", () => {
         STREAMBED_HTTP_LISTEN: `127.0.0.1:${httpPort}`,
         STREAMBED_CONSOLE_PORT: String(consolePort),
         STREAMBED_LOG_LEVEL: "warn",
+        STREAMBED_ADMIN_EMAIL: "",
+        STREAMBED_ADMIN_PASSWORD: "",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -69,13 +82,33 @@ describe("npm start", () => {
     const deadline = Date.now() + 120_000;
     let cluster: { name: string; bootstrap: string; httpEndpoint: string; isDefault: boolean } | null = null;
     let overview: { brokers: { nodeId: number; live: boolean }[] } | null = null;
+    let cookie: string | null = null;
     while (Date.now() < deadline && (!cluster || !overview)) {
       if (start.exitCode !== null) throw new Error(`npm start exited early:\n${output.join("")}`);
-      cluster ??= await trpcQuery(consoleUrl, "clusters.current");
-      overview = cluster ? await trpcQuery(consoleUrl, "cluster.overview") : null;
+      // The first start prints the first admin's one-time password.
+      const password = /admin@localhost with the one-time password (\S+)/.exec(output.join(""))?.[1];
+      if (password && !cookie) {
+        cookie = await logIn(consoleUrl, "admin@localhost", password);
+        // Nothing else is allowed until the one-time password is replaced.
+        if (cookie) {
+          const changed = await fetch(`${consoleUrl}/api/trpc/auth.changePassword`, {
+            method: "POST",
+            headers: { "content-type": "application/json", cookie },
+            body: JSON.stringify({
+              json: { currentPassword: password, newPassword: "my own admin password" },
+            }),
+          });
+          expect(changed.status).toBe(200);
+        }
+      }
+      if (cookie) {
+        cluster ??= await trpcQuery(consoleUrl, "clusters.current", cookie);
+        overview = cluster ? await trpcQuery(consoleUrl, "cluster.overview", cookie) : null;
+      }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     expect(output.join("")).toContain(`console at ${consoleUrl}`);
+    expect(cookie).not.toBeNull();
     expect(cluster).toMatchObject({
       name: "local",
       bootstrap: `127.0.0.1:${kafkaPort}`,

@@ -1,5 +1,6 @@
 // The console's app router: one router per domain.
 import { auditRouter } from "./routers/audit.js";
+import { authRouter } from "./routers/auth.js";
 import { clusterRouter } from "./routers/cluster.js";
 import { clustersRouter } from "./routers/clusters.js";
 import { groupsRouter } from "./routers/groups.js";
@@ -7,9 +8,12 @@ import { messagesRouter } from "./routers/messages.js";
 import { ownershipRouter } from "./routers/ownership.js";
 import { retentionRouter } from "./routers/retention.js";
 import { topicsRouter } from "./routers/topics.js";
+import { usersRouter } from "./routers/users.js";
 import { createCallerFactory, createTRPCRouter } from "./trpc.js";
 
 export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  users: usersRouter,
   clusters: clustersRouter,
   cluster: clusterRouter,
   topics: topicsRouter,

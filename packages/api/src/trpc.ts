@@ -5,16 +5,25 @@ import type { ConsoleCluster, PrismaClient } from "@streambed/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
+import type { Role, SessionUser } from "./auth/sessions.js";
 import { ClusterConfigurationError, type ClusterConnections } from "./clusters/cluster-connections.js";
 import { BrokerRefusedError, ClusterUnavailableError } from "./kafka/admin-client.js";
 
 export interface Context {
   db: PrismaClient;
   connections: ClusterConnections;
-  /** Who is acting, for the audit log: the authenticating proxy's user header, or "anonymous". */
+  /** The logged-in console user, or null. */
+  user: SessionUser | null;
+  /** Who is acting, for the audit log: the user's e-mail, or "anonymous". */
   actor: string;
   /** The cluster the browser selected (its cookie); null means the default cluster. */
   selectedClusterId: string | null;
+  /** The browser's session token (its cookie), for logout. */
+  sessionToken: string | null;
+  /** Headers of the HTTP response, for Set-Cookie; absent outside HTTP (server-side callers). */
+  responseHeaders?: Headers;
+  /** Whether cookies get the Secure attribute (the console is served over HTTPS). */
+  secureCookies: boolean;
 }
 
 const t = initTRPC.context<Context>().create({
@@ -51,7 +60,40 @@ const clusterErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** No login needed: logging in, and asking who is logged in. */
 export const publicProcedure = t.procedure.use(clusterErrors);
+
+const ROLE_RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+const ROLE_NEEDS: Record<Role, string> = {
+  viewer: "a login",
+  operator: "the operator or admin role",
+  admin: "the admin role",
+};
+
+/** A logged-in user with at least `role`; one who must change their password may do only that. */
+function requireRole(role: Role, options: { allowPasswordChange?: boolean } = {}) {
+  return publicProcedure.use(({ ctx, next }) => {
+    const user = ctx.user;
+    if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "log in to the console first" });
+    if (user.mustChangePassword && !options.allowPasswordChange)
+      throw new TRPCError({ code: "FORBIDDEN", message: "choose a new password before anything else" });
+    if (ROLE_RANK[user.role] < ROLE_RANK[role])
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `${user.email} is a ${user.role}; this needs ${ROLE_NEEDS[role]}`,
+      });
+    return next({ ctx: { ...ctx, user } });
+  });
+}
+
+/** Any logged-in user: every read. */
+export const viewerProcedure = requireRole("viewer");
+/** Changes to topics, groups and governance data. */
+export const operatorProcedure = requireRole("operator");
+/** The cluster registry and console users. */
+export const adminProcedure = requireRole("admin");
+/** A logged-in user changing their own password, even when that is all they may do. */
+export const passwordChangeProcedure = requireRole("viewer", { allowPasswordChange: true });
 
 /** The selected cluster, or the default one; NOT_FOUND when none is registered. */
 export async function resolveCluster(
@@ -74,7 +116,8 @@ export async function resolveCluster(
   return cluster;
 }
 
-export const clusterProcedure = publicProcedure.use(async ({ ctx, next }) => {
+/** Resolves the selected cluster and its clients, for procedures that talk to brokers. */
+const withCluster = t.middleware(async ({ ctx, next }) => {
   const cluster = await resolveCluster(ctx.db, ctx.selectedClusterId);
   let clients: ReturnType<ClusterConnections["get"]>;
   try {
@@ -86,3 +129,8 @@ export const clusterProcedure = publicProcedure.use(async ({ ctx, next }) => {
   }
   return next({ ctx: { ...ctx, cluster, kafka: clients.admin, reader: clients.reader } });
 });
+
+/** Reads of the selected cluster. */
+export const clusterProcedure = viewerProcedure.use(withCluster);
+/** Changes to the selected cluster (topics, configs, offsets). */
+export const clusterOperatorProcedure = operatorProcedure.use(withCluster);

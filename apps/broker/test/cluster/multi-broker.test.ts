@@ -343,7 +343,17 @@ describe("three brokers over one bucket and one PostgreSQL", () => {
         },
         90_000,
         20,
-      );
+      ).catch((error: unknown) => {
+        // Evidence for the known handoff stall: what each broker logged about handoffs and uploads.
+        for (const broker of cluster.brokers) {
+          const lines = broker
+            .logs()
+            .split("\n")
+            .filter((line) => /handoff|handed|upload|fenced|commit/i.test(line));
+          console.error(`broker ${broker.brokerId} handoff/upload log:\n${lines.slice(-40).join("\n")}`);
+        }
+        throw error;
+      });
       moveTimes.push(Date.now() - requestedAt);
     }
     client.close();

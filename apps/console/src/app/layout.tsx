@@ -4,8 +4,10 @@ import "@streambed/ui/styles.css";
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { AuthGate } from "~/components/auth-gate";
 import { ClusterSwitcher } from "~/components/cluster-switcher";
 import { MainNav } from "~/components/main-nav";
+import { UserMenu } from "~/components/user-menu";
 import { Providers } from "~/trpc/react";
 import "./styles.css";
 
@@ -27,10 +29,11 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <MainNav />
               <div className="sb-topbar-end">
                 <ClusterSwitcher />
+                <UserMenu />
               </div>
             </header>
             <main id="main" className="sb-main">
-              {children}
+              <AuthGate>{children}</AuthGate>
             </main>
           </div>
         </Providers>

@@ -10,6 +10,7 @@ const AREAS = [
   { href: "/ownership", label: "Ownership" },
   { href: "/retention", label: "Retention & replay" },
   { href: "/clusters", label: "Clusters" },
+  { href: "/iam", label: "IAM" },
   { href: "/audit", label: "Audit log" },
 ];
 

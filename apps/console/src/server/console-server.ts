@@ -8,7 +8,7 @@ import type { appRouter, ConsoleServer } from "@streambed/api";
  * @streambed/api (with Prisma, pg, embedded PostgreSQL and native compression) is loaded by Node at
  * run time rather than bundled: the bundler cannot follow its workspace symlink into an external.
  */
-async function loadApi(): Promise<typeof import("@streambed/api")> {
+export async function loadApi(): Promise<typeof import("@streambed/api")> {
   return import(/* turbopackIgnore: true */ /* webpackIgnore: true */ "@streambed/api");
 }
 
@@ -47,6 +47,11 @@ export function consoleServer(): Promise<ConsoleServer> {
       startConsoleServer({
         databaseUrl,
         sampleIntervalMs: sampleInterval(),
+        firstAdmin:
+          process.env.STREAMBED_ADMIN_EMAIL && process.env.STREAMBED_ADMIN_PASSWORD
+            ? { email: process.env.STREAMBED_ADMIN_EMAIL, password: process.env.STREAMBED_ADMIN_PASSWORD }
+            : undefined,
+        secureCookies: process.env.STREAMBED_SECURE_COOKIES === "true",
         defaultCluster: bootstrap
           ? {
               name: process.env.STREAMBED_CLUSTER_NAME ?? "local",

@@ -1,10 +1,10 @@
 // The audit router: the log of changes made through the console, newest first, filterable by
 // target or action, paged by id.
 import { z } from "zod";
-import { createTRPCRouter, publicProcedure } from "../trpc.js";
+import { createTRPCRouter, viewerProcedure } from "../trpc.js";
 
 export const auditRouter = createTRPCRouter({
-  list: publicProcedure
+  list: viewerProcedure
     .input(
       z.object({
         target: z.string().max(300).optional(),

@@ -4,7 +4,7 @@ import type { ConsoleCluster } from "@streambed/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "../audit.js";
-import { createTRPCRouter, publicProcedure, resolveCluster } from "../trpc.js";
+import { adminProcedure, createTRPCRouter, resolveCluster, viewerProcedure } from "../trpc.js";
 
 const hostPort = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:]+\]:\d{1,5}$/;
 
@@ -91,17 +91,17 @@ async function uniqueName<T>(work: () => Promise<T>, name: string): Promise<T> {
 const clusterId = z.object({ id: z.uuid("not a cluster id") });
 
 export const clustersRouter = createTRPCRouter({
-  list: publicProcedure.query(async ({ ctx }) => {
+  list: viewerProcedure.query(async ({ ctx }) => {
     const clusters = await ctx.db.consoleCluster.findMany({ orderBy: [{ name: "asc" }] });
     if (clusters.length === 0) return [];
     const selected = await resolveCluster(ctx.db, ctx.selectedClusterId);
     return clusters.map((cluster) => view(cluster, selected.id));
   }),
-  current: publicProcedure.query(async ({ ctx }) => {
+  current: viewerProcedure.query(async ({ ctx }) => {
     const selected = await resolveCluster(ctx.db, ctx.selectedClusterId);
     return view(selected, selected.id);
   }),
-  create: publicProcedure.input(clusterInput).mutation(async ({ ctx, input }) =>
+  create: adminProcedure.input(clusterInput).mutation(async ({ ctx, input }) =>
     uniqueName(
       () =>
         ctx.db.$transaction(async (tx) => {
@@ -119,7 +119,7 @@ export const clustersRouter = createTRPCRouter({
       input.name,
     ),
   ),
-  update: publicProcedure
+  update: adminProcedure
     .input(z.object({ id: z.uuid("not a cluster id"), cluster: clusterInput }))
     .mutation(async ({ ctx, input }) =>
       uniqueName(
@@ -145,7 +145,7 @@ export const clustersRouter = createTRPCRouter({
         input.cluster.name,
       ),
     ),
-  makeDefault: publicProcedure.input(clusterId).mutation(async ({ ctx, input }) =>
+  makeDefault: adminProcedure.input(clusterId).mutation(async ({ ctx, input }) =>
     ctx.db.$transaction(async (tx) => {
       const cluster = await tx.consoleCluster.findUnique({ where: { id: input.id } });
       if (!cluster) throw new TRPCError({ code: "NOT_FOUND", message: "no such cluster" });
@@ -161,7 +161,7 @@ export const clustersRouter = createTRPCRouter({
       return { id: cluster.id };
     }),
   ),
-  remove: publicProcedure.input(clusterId).mutation(async ({ ctx, input }) =>
+  remove: adminProcedure.input(clusterId).mutation(async ({ ctx, input }) =>
     ctx.db.$transaction(async (tx) => {
       const cluster = await tx.consoleCluster.findUnique({ where: { id: input.id } });
       if (!cluster) throw new TRPCError({ code: "NOT_FOUND", message: "no such cluster" });

@@ -8,7 +8,7 @@ import { recordAudit } from "../audit.js";
 import type { GroupSummary } from "../kafka/admin-client.js";
 import type { PartitionReader } from "../kafka/partition-reader.js";
 import { catchUpSeconds, ratePerSecond } from "../sampling/rates.js";
-import { clusterProcedure, createTRPCRouter } from "../trpc.js";
+import { clusterOperatorProcedure, clusterProcedure, createTRPCRouter } from "../trpc.js";
 import { topicName } from "./topics.js";
 
 const groupId = z.string().min(1, "a group id is required").max(255, "group ids are at most 255 characters");
@@ -131,7 +131,7 @@ export const groupsRouter = createTRPCRouter({
   }),
 
   /** Previews (dryRun) or applies moving a group's committed offsets on one topic. */
-  resetOffsets: clusterProcedure.input(resetInput).mutation(async ({ ctx, input }) => {
+  resetOffsets: clusterOperatorProcedure.input(resetInput).mutation(async ({ ctx, input }) => {
     const offsets = (await ctx.kafka.topicOffsets([input.topic])).get(input.topic) ?? [];
     if (offsets.length === 0)
       throw new TRPCError({ code: "NOT_FOUND", message: `topic ${input.topic} does not exist` });

@@ -6,7 +6,13 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "../audit.js";
 import { loadClusterState } from "../governance/cluster-state.js";
-import { clusterProcedure, createTRPCRouter, publicProcedure } from "../trpc.js";
+import {
+  clusterOperatorProcedure,
+  clusterProcedure,
+  createTRPCRouter,
+  operatorProcedure,
+  viewerProcedure,
+} from "../trpc.js";
 import { rethrowNotFound, topicName } from "./topics.js";
 
 export const engines = ["flink", "spark", "kafka-streams", "kafka-connect", "service"] as const;
@@ -63,7 +69,7 @@ async function requireTeam(db: Pick<PrismaClient, "team">, id: string | null | u
 }
 
 export const ownershipRouter = createTRPCRouter({
-  teams: publicProcedure.query(({ ctx }) =>
+  teams: viewerProcedure.query(({ ctx }) =>
     ctx.db.team.findMany({
       orderBy: { name: "asc" },
       include: {
@@ -73,7 +79,7 @@ export const ownershipRouter = createTRPCRouter({
     }),
   ),
 
-  createTeam: publicProcedure.input(teamInput).mutation(async ({ ctx, input }) =>
+  createTeam: operatorProcedure.input(teamInput).mutation(async ({ ctx, input }) =>
     ctx.db
       .$transaction(async (tx) => {
         const team = await tx.team.create({
@@ -90,7 +96,7 @@ export const ownershipRouter = createTRPCRouter({
       .catch((error) => conflict(error, `a team named ${input.name} already exists`)),
   ),
 
-  removeTeam: publicProcedure
+  removeTeam: operatorProcedure
     .input(z.object({ id: z.uuid("not a team id") }))
     .mutation(async ({ ctx, input }) =>
       ctx.db.$transaction(async (tx) => {
@@ -115,7 +121,7 @@ export const ownershipRouter = createTRPCRouter({
       }),
     ),
 
-  addPerson: publicProcedure
+  addPerson: operatorProcedure
     .input(
       z.object({
         teamId: z.uuid("not a team id"),
@@ -139,7 +145,7 @@ export const ownershipRouter = createTRPCRouter({
         .catch((error) => conflict(error, `${input.email} is already in a team`));
     }),
 
-  removePerson: publicProcedure
+  removePerson: operatorProcedure
     .input(z.object({ id: z.uuid("not a person id") }))
     .mutation(async ({ ctx, input }) =>
       ctx.db.$transaction(async (tx) => {
@@ -198,7 +204,7 @@ export const ownershipRouter = createTRPCRouter({
     return { topics, undocumented };
   }),
 
-  setOwners: clusterProcedure
+  setOwners: clusterOperatorProcedure
     .input(
       z.object({
         topic: topicName,
@@ -246,7 +252,7 @@ export const ownershipRouter = createTRPCRouter({
       });
     }),
 
-  declareClient: clusterProcedure.input(declareClientInput).mutation(async ({ ctx, input }) => {
+  declareClient: clusterOperatorProcedure.input(declareClientInput).mutation(async ({ ctx, input }) => {
     await requireTeam(ctx.db, input.teamId, "client's");
     const data = {
       teamId: input.teamId ?? null,
@@ -287,7 +293,7 @@ export const ownershipRouter = createTRPCRouter({
     });
   }),
 
-  removeClient: clusterProcedure
+  removeClient: clusterOperatorProcedure
     .input(z.object({ id: z.uuid("not a client id") }))
     .mutation(async ({ ctx, input }) =>
       ctx.db.$transaction(async (tx) => {

@@ -8,7 +8,7 @@ import { fetchClusterTraffic } from "../clusters/broker-http.js";
 import { loadClusterState } from "../governance/cluster-state.js";
 import { longestReplayWindows, retentionCoversWindow } from "../governance/findings.js";
 import { topicRates } from "../sampling/topic-rates.js";
-import { clusterProcedure, createTRPCRouter } from "../trpc.js";
+import { clusterOperatorProcedure, clusterProcedure, createTRPCRouter } from "../trpc.js";
 import { retentionMs, rethrowNotFound, topicName } from "./topics.js";
 
 /**
@@ -86,7 +86,7 @@ export const retentionRouter = createTRPCRouter({
   }),
 
   /** The one-click fix: raise a topic's retention.ms (never lowers it: that is a config edit). */
-  raise: clusterProcedure
+  raise: clusterOperatorProcedure
     .input(z.object({ topic: topicName, retentionMs }))
     .mutation(async ({ ctx, input }) => {
       const detail = await ctx.kafka.topic(input.topic).catch(rethrowNotFound);

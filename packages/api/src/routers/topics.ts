@@ -8,7 +8,7 @@ import { fetchClusterTraffic } from "../clusters/broker-http.js";
 import { loadClusterState } from "../governance/cluster-state.js";
 import { TopicNotFoundError } from "../kafka/admin-client.js";
 import { topicRates } from "../sampling/topic-rates.js";
-import { clusterProcedure, createTRPCRouter } from "../trpc.js";
+import { clusterOperatorProcedure, clusterProcedure, createTRPCRouter } from "../trpc.js";
 
 /** Kafka's rule for topic names. */
 export const topicName = z
@@ -101,7 +101,7 @@ export const topicsRouter = createTRPCRouter({
     };
   }),
 
-  create: clusterProcedure.input(createTopicInput).mutation(async ({ ctx, input }) => {
+  create: clusterOperatorProcedure.input(createTopicInput).mutation(async ({ ctx, input }) => {
     const team = await ctx.db.team.findUnique({ where: { id: input.ownerTeamId } });
     if (!team) throw new TRPCError({ code: "BAD_REQUEST", message: "the owning team does not exist" });
     const configs = { "retention.ms": String(input.retentionMs), "cleanup.policy": input.cleanupPolicy };
@@ -127,7 +127,7 @@ export const topicsRouter = createTRPCRouter({
     return { name: input.name };
   }),
 
-  updateConfigs: clusterProcedure
+  updateConfigs: clusterOperatorProcedure
     .input(
       z.object({
         name: topicName,
@@ -164,7 +164,7 @@ export const topicsRouter = createTRPCRouter({
       return { applied: true };
     }),
 
-  delete: clusterProcedure
+  delete: clusterOperatorProcedure
     .input(z.object({ name: topicName, confirmation: z.string() }))
     .mutation(async ({ ctx, input }) => {
       if (input.confirmation !== input.name)

@@ -6,7 +6,8 @@ import { type ConsoleTestContext, consoleTestContext, refusal } from "../support
 let context: ConsoleTestContext;
 beforeAll(async () => {
   context = await consoleTestContext();
-  for (const name of ["alpha", "beta", "gamma"]) await context.caller(`${name}@example.com`).ownership.createTeam({ name });
+  for (const name of ["alpha", "beta", "gamma"])
+    await context.caller(`${name}@example.com`).ownership.createTeam({ name });
   const beta = (await context.caller().ownership.teams()).find((team) => team.name === "beta");
   await context.caller("admin@example.com").ownership.removeTeam({ id: beta?.id ?? "" });
 });
@@ -26,10 +27,9 @@ describe("audit router", () => {
   });
 
   it("filters by target and by action prefix, and pages by id", async () => {
-    expect((await context.caller().audit.list({ target: "team:beta" })).map((event) => event.action)).toEqual([
-      "team.remove",
-      "team.create",
-    ]);
+    expect((await context.caller().audit.list({ target: "team:beta" })).map((event) => event.action)).toEqual(
+      ["team.remove", "team.create"],
+    );
     expect(await context.caller().audit.list({ action: "team.remove" })).toHaveLength(1);
     const first = await context.caller().audit.list({ limit: 2 });
     const second = await context.caller().audit.list({ limit: 2, before: first.at(-1)?.id });

@@ -2,6 +2,8 @@
 // tables emptied, the test cluster registered as the default, and callers acting as a named user.
 import { createPrismaClient, migrate, type PrismaClient } from "@streambed/db";
 import { inject } from "vitest";
+import { hashPassword } from "../../src/auth/passwords.js";
+import type { Role, SessionUser } from "../../src/auth/sessions.js";
 import { ClusterConnections } from "../../src/clusters/cluster-connections.js";
 import { createCaller } from "../../src/root.js";
 
@@ -10,11 +12,21 @@ export interface ConsoleTestContext {
   connections: ClusterConnections;
   clusterId: string;
   bootstrap: string;
-  caller(actor?: string, selectedClusterId?: string | null): ReturnType<typeof createCaller>;
+  /** A caller logged in as `actor` (an e-mail) with `role` (default admin). */
+  caller(actor?: string, selectedClusterId?: string | null, role?: Role): ReturnType<typeof createCaller>;
+  /** A caller with no login at all. */
+  anonymous(): ReturnType<typeof createCaller>;
+  /** The test's console users by role, each with the password "correct horse battery". */
+  users: Record<Role, SessionUser>;
   close(): Promise<void>;
 }
 
+export const TEST_PASSWORD = "correct horse battery";
+
 const GOVERNANCE_TABLES = [
+  "console_sessions",
+  "console_users",
+  "masking_rules",
   "audit_events",
   "group_lag_samples",
   "topic_samples",
@@ -40,13 +52,29 @@ export async function consoleTestContext(): Promise<ConsoleTestContext> {
     },
   });
   const connections = new ClusterConnections();
+  const passwordHash = await hashPassword(TEST_PASSWORD);
+  const users = {} as Record<Role, SessionUser>;
+  for (const role of ["admin", "operator", "viewer"] as const) {
+    const row = await db.consoleUser.create({
+      data: { email: `${role}@example.com`, name: role, role, passwordHash },
+    });
+    users[role] = { id: row.id, email: row.email, name: row.name, role, mustChangePassword: false };
+  }
+  const base = { db, connections, sessionToken: null, secureCookies: false };
   return {
     db,
     connections,
+    users,
     clusterId: cluster.id,
     bootstrap: inject("bootstrap"),
-    caller: (actor = "alice@example.com", selectedClusterId = null) =>
-      createCaller({ db, connections, actor, selectedClusterId }),
+    caller: (actor = "alice@example.com", selectedClusterId = null, role = "admin") =>
+      createCaller({
+        ...base,
+        user: { ...users[role], email: actor },
+        actor,
+        selectedClusterId,
+      }),
+    anonymous: () => createCaller({ ...base, user: null, actor: "anonymous", selectedClusterId: null }),
     async close() {
       await connections.close();
       await db.$disconnect();
