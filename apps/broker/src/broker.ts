@@ -7,7 +7,7 @@ import path from "node:path";
 import { migrate, startEmbeddedPostgres } from "@streambed/db";
 import { ErrorCode, KafkaProtocolError } from "@streambed/protocol";
 import type { Logger } from "pino";
-import type { ApiRegistration } from "./apis/handler.js";
+import type { ApiRegistration, ListenerIdentity } from "./apis/handler.js";
 import { apiRegistrations } from "./apis/index.js";
 import { BrokerCluster } from "./cluster/broker-cluster.js";
 import { type HeartbeatReport, readBrokerReports } from "./cluster/cluster-store.js";
@@ -20,6 +20,20 @@ import type { PartitionLog, TopicPartition } from "./log/partition-log.js";
 import { PostgresMetadataStore } from "./metadata/postgres-metadata-store.js";
 import { type ClusterTopicsReport, clusterTopicsReport } from "./metrics/cluster-topics.js";
 import { TopicTraffic, type TrafficByTopic } from "./metrics/topic-traffic.js";
+import { AdminAuditLog } from "./security/admin-audit.js";
+import { AuthFailureLimiter } from "./security/auth-failure-limiter.js";
+import { BrokerAuthorizer } from "./security/authorizer.js";
+import { CredentialStore } from "./security/credential-store.js";
+import {
+  addressOnListener,
+  enabledSaslMechanisms,
+  type ListenerSpec,
+  resolveListeners,
+  usesSasl,
+  usesTls,
+} from "./security/listeners.js";
+import { securitySummary } from "./security/security-summary.js";
+import { tlsServerOptions } from "./security/tls.js";
 import { KafkaServer } from "./server/kafka-server.js";
 import { BlockCache } from "./storage/cache/block-cache.js";
 import { CatchUpLimiter } from "./storage/cache/catch-up-limiter.js";
@@ -63,10 +77,19 @@ export class Broker {
   private readonly collector: ObjectCollector;
   readonly compactor: StreamCompactor;
   readonly traffic = new TopicTraffic();
+  readonly authorizer = new BrokerAuthorizer();
+  /** For the security summary's "where data lives" (host and database name only). */
+  private databaseUrl = "";
   readonly storedSizes: StoredSizes;
   /** HOST:PORT of the HTTP listener, once it listens. */
   private httpAddress: string | null = null;
   cluster: BrokerCluster | undefined;
+  /** SCRAM credentials (SASL), cached from PostgreSQL. */
+  readonly credentials: CredentialStore;
+  /** Admin API changes, written to audit_events. */
+  readonly adminAudit: AdminAuditLog;
+  /** The Kafka listeners; ports bound to 0 are filled in once listening. */
+  private listeners: ListenerSpec[];
 
   private constructor(
     readonly config: BrokerConfig,
@@ -117,17 +140,34 @@ export class Broker {
     this.brokerId = config.brokerId;
     this.clusterId = config.clusterId;
     this.apis = new Map(apiRegistrations.map((api) => [api.apiKey, api]));
-    const advertised = config.advertisedListen ?? config.listen;
+    this.credentials = new CredentialStore(metadata.client, {
+      refreshMs: config.securityRefreshMs,
+      logger: log.child({ component: "credentials" }),
+    });
+    this.adminAudit = new AdminAuditLog(metadata.client, log.child({ component: "admin-audit" }), {
+      brokerId: config.brokerId,
+    });
+    this.listeners = resolveListeners(config);
+    // The brokers table holds the address on the first listener (see addressOnListener).
+    const advertised = this.listeners[0]!;
     this.node = {
       nodeId: config.brokerId,
-      host: advertised.host,
-      port: advertised.port,
+      host: advertised.advertisedHost,
+      port: advertised.advertisedPort,
       rack: config.rack ?? null,
     };
   }
 
-  /** Starts every part; on failure, stops what was started and rethrows. */
-  static async start(config: BrokerConfig, log: Logger): Promise<Broker> {
+  /**
+   * Starts every part; on failure, stops what was started and rethrows. `bootstrapUser` gets SCRAM
+   * credentials unless it has some already (STREAMBED_BOOTSTRAP_USER).
+   */
+  static async start(
+    config: BrokerConfig,
+    log: Logger,
+    options: { bootstrapUser?: { username: string; password: string } } = {},
+  ): Promise<Broker> {
+    resolveListeners(config); // configuration errors before anything starts
     mkdirSync(config.dataDir, { recursive: true });
     const stopHooks: (() => Promise<void>)[] = [];
     try {
@@ -229,7 +269,10 @@ export class Broker {
       stopHooks.length = 0;
       try {
         await groups.load();
+        await broker.startCredentials(options.bootstrapUser);
+        broker.stopHooks.push(await broker.authorizer.start(config, metadata.client, log));
         await broker.joinCluster(databaseUrl);
+        broker.databaseUrl = databaseUrl;
         await broker.listen();
       } catch (error) {
         await broker.stop();
@@ -239,6 +282,16 @@ export class Broker {
     } catch (error) {
       for (const hook of stopHooks.reverse()) await hook().catch(() => undefined);
       throw error;
+    }
+  }
+
+  private async startCredentials(bootstrapUser?: { username: string; password: string }): Promise<void> {
+    await this.credentials.start();
+    if (
+      bootstrapUser &&
+      (await this.credentials.ensureUser(bootstrapUser.username, bootstrapUser.password))
+    ) {
+      this.log.info({ username: bootstrapUser.username }, "created SCRAM credentials for the bootstrap user");
     }
   }
 
@@ -336,7 +389,7 @@ export class Broker {
   }
 
   private async listen(): Promise<void> {
-    const { listen, httpListen } = this.config;
+    const { httpListen } = this.config;
     this.httpServer = new HttpServer(this.log.child({ component: "http" }));
     registerBrokerRoutes(this.httpServer, {
       health: () => ({
@@ -346,15 +399,22 @@ export class Broker {
       }),
       stats: () => this.storageStats(),
       clusterTopics: () => this.clusterTopics(),
+      security: async () =>
+        securitySummary({
+          config: this.config,
+          listeners: this.listeners,
+          authorizerEnabled: this.authorizer.enabled,
+          storage: this.objects.location,
+          bucketEncryption: await this.objects.bucketEncryption(),
+          databaseUrl: this.databaseUrl,
+        }),
       faults: this.objects.faults,
     });
     const http = await this.httpServer.listen(httpListen.host, httpListen.port);
     // A wildcard listener is reached at the host clients are given for Kafka.
     const wildcard = http.address === "0.0.0.0" || http.address === "::";
     this.httpAddress = hostPort(wildcard ? this.node.host : http.address, http.port);
-    this.kafkaServer = new KafkaServer(this, this.apis, this.log.child({ component: "kafka" }));
-    const kafka = await this.kafkaServer.listen(listen.host, listen.port);
-    if (!this.config.advertisedListen) this.node = { ...this.node, port: kafka.port };
+    const kafka = await this.listenKafka();
     this.retentionTimer = setInterval(() => {
       this.enforceRetention().catch((error: unknown) =>
         this.log.error({ err: error }, "retention check failed"),
@@ -370,19 +430,45 @@ export class Broker {
     this.configTimer.unref();
     this.collector.start();
     this.compactor.start();
-    this.log.info(
-      { kafka: `${kafka.address}:${kafka.port}`, http: `${http.address}:${http.port}` },
-      "broker listening",
-    );
+    this.log.info({ kafka, http: `${http.address}:${http.port}` }, "broker listening");
+  }
+
+  /** Opens every Kafka listener; returns "NAME://HOST:PORT" of each as bound. */
+  private async listenKafka(): Promise<string[]> {
+    const { config } = this;
+    this.kafkaServer = new KafkaServer(this, this.apis, this.log.child({ component: "kafka" }));
+    const sasl = {
+      enabledMechanisms: enabledSaslMechanisms(config.saslMechanisms),
+      credentials: this.credentials,
+      limiter: new AuthFailureLimiter(config.maxAuthFailuresPerMinute),
+      connectionsMaxReauthMs: config.connectionsMaxReauthMs,
+      authFailureDelayMs: config.authFailureDelayMs,
+    };
+    const bound: string[] = [];
+    for (const [index, listener] of this.listeners.entries()) {
+      const address = await this.kafkaServer.listen(listener, {
+        ...(usesTls(listener.securityProtocol) && { tls: tlsServerOptions(config, listener) }),
+        ...(usesSasl(listener.securityProtocol) && { sasl }),
+      });
+      if (!listener.advertisedExplicitly)
+        this.listeners[index] = { ...listener, advertisedPort: address.port };
+      bound.push(`${listener.name}://${hostPort(address.address, address.port)}`);
+    }
+    const first = this.listeners[0]!;
+    this.node = { ...this.node, host: first.advertisedHost, port: first.advertisedPort };
+    return bound;
   }
 
   advertisedNode(): AdvertisedNode {
     return this.node;
   }
 
-  /** The brokers clients may connect to (Metadata, DescribeCluster). */
-  clusterNodes(): AdvertisedNode[] {
-    return this.cluster?.nodes() ?? [this.node];
+  /** The brokers clients may connect to (Metadata, DescribeCluster), as seen from `listener`. */
+  clusterNodes(listener?: ListenerIdentity): AdvertisedNode[] {
+    const nodes = this.cluster?.nodes() ?? [this.node];
+    if (!listener) return nodes;
+    const own = { brokerId: this.brokerId, listeners: this.listeners };
+    return nodes.map((node) => addressOnListener(node, listener, own));
   }
 
   /** The broker holding the controller lease (Metadata's controller id). */
@@ -416,9 +502,11 @@ export class Broker {
     return this.cluster?.canAcknowledge() ?? false;
   }
 
-  /** The broker coordinating a group (or transactional id); undefined while it moves. */
-  coordinatorFor(key: string): AdvertisedNode | undefined {
-    return this.cluster?.coordinatorFor(key);
+  /** The broker coordinating a group (or transactional id), as seen from `listener`; undefined while it moves. */
+  coordinatorFor(key: string, listener?: ListenerIdentity): AdvertisedNode | undefined {
+    const node = this.cluster?.coordinatorFor(key);
+    if (!node || !listener) return node;
+    return addressOnListener(node, listener, { brokerId: this.brokerId, listeners: this.listeners });
   }
 
   advertisedApis(): { apiKey: number; minVersion: number; maxVersion: number }[] {
@@ -523,6 +611,7 @@ export class Broker {
   async stop(): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     if (this.configTimer) clearInterval(this.configTimer);
+    this.credentials.stop();
     await this.collector.stop();
     await this.compactor.stop();
     await this.kafkaServer?.close();

@@ -105,6 +105,22 @@ export const BrokerConfigSchema = z.object({
   clusterViewIntervalMs: z.coerce.number().int().min(20).default(250),
   coordinatorSlots: z.coerce.number().int().min(1).max(10_000).default(50),
   balanceLeaders: bool.default(true),
+  // Security (see src/security/): listeners in Kafka's form, TLS, SASL, the authorizer.
+  listeners: z.string().min(1).optional(),
+  advertisedListeners: z.string().min(1).optional(),
+  listenerSecurityProtocolMap: z.string().min(1).optional(),
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
+  tlsCa: z.string().min(1).optional(),
+  tlsClientAuth: z.enum(["none", "requested", "required"]).default("none"),
+  saslMechanisms: z.string().min(1).default("SCRAM-SHA-256,SCRAM-SHA-512,PLAIN"),
+  connectionsMaxReauthMs: z.coerce.number().int().min(0).default(0),
+  authorizer: z.enum(["auto", "acl", "none"]).default("auto"),
+  superUsers: z.string().optional(),
+  allowEveryoneIfNoAclFound: bool.default(false),
+  securityRefreshMs: z.coerce.number().int().min(50).default(1000),
+  authFailureDelayMs: z.coerce.number().int().min(0).max(60_000).default(100),
+  maxAuthFailuresPerMinute: z.coerce.number().int().min(1).default(20),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
 
@@ -144,7 +160,7 @@ export const configSources: Record<ConfigKey, { flag: string; env: string[]; des
   httpListen: {
     flag: "http-listen",
     env: ["STREAMBED_HTTP_LISTEN"],
-    description: "HTTP listener: /health, /stats, /cluster/topics",
+    description: "HTTP listener: /health, /stats, /cluster/topics, /security",
   },
   autoCreateTopics: {
     flag: "auto-create-topics",
@@ -310,6 +326,80 @@ export const configSources: Record<ConfigKey, { flag: string; env: string[]; des
     flag: "balance-leaders",
     env: ["STREAMBED_BALANCE_LEADERS"],
     description: "move partition leadership towards an even spread over live brokers",
+  },
+  listeners: {
+    flag: "listeners",
+    env: ["STREAMBED_LISTENERS"],
+    description:
+      "Kafka listeners, e.g. SASL_SSL://0.0.0.0:9093,PLAINTEXT://127.0.0.1:9092 (listeners; default: PLAINTEXT on --listen)",
+  },
+  advertisedListeners: {
+    flag: "advertised-listeners",
+    env: ["STREAMBED_ADVERTISED_LISTENERS"],
+    description: "what Metadata tells clients per listener (advertised.listeners; default: the listeners)",
+  },
+  listenerSecurityProtocolMap: {
+    flag: "listener-security-protocol-map",
+    env: ["STREAMBED_LISTENER_SECURITY_PROTOCOL_MAP"],
+    description:
+      "names for listeners, e.g. INTERNAL:SASL_SSL,EXTERNAL:SASL_SSL (listener.security.protocol.map)",
+  },
+  tlsCert: {
+    flag: "tls-cert",
+    env: ["STREAMBED_TLS_CERT"],
+    description: "PEM certificate (chain) of SSL listeners",
+  },
+  tlsKey: { flag: "tls-key", env: ["STREAMBED_TLS_KEY"], description: "PEM private key of SSL listeners" },
+  tlsCa: {
+    flag: "tls-ca",
+    env: ["STREAMBED_TLS_CA"],
+    description: "PEM CA bundle that client certificates must chain to",
+  },
+  tlsClientAuth: {
+    flag: "tls-client-auth",
+    env: ["STREAMBED_TLS_CLIENT_AUTH"],
+    description: "client certificates on SSL listeners: none, requested or required (ssl.client.auth)",
+  },
+  saslMechanisms: {
+    flag: "sasl-mechanisms",
+    env: ["STREAMBED_SASL_MECHANISMS"],
+    description: "SASL mechanisms offered (sasl.enabled.mechanisms)",
+  },
+  connectionsMaxReauthMs: {
+    flag: "connections-max-reauth-ms",
+    env: ["STREAMBED_CONNECTIONS_MAX_REAUTH_MS"],
+    description: "SASL sessions expire after this long unless re-authenticated (KIP-368; 0: never)",
+  },
+  authorizer: {
+    flag: "authorizer",
+    env: ["STREAMBED_AUTHORIZER"],
+    description: "acl, none, or auto (acl when any listener authenticates clients)",
+  },
+  superUsers: {
+    flag: "super-users",
+    env: ["STREAMBED_SUPER_USERS"],
+    description: "principals allowed everything, e.g. User:admin;User:ops (super.users)",
+  },
+  allowEveryoneIfNoAclFound: {
+    flag: "allow-everyone-if-no-acl-found",
+    env: ["STREAMBED_ALLOW_EVERYONE_IF_NO_ACL_FOUND"],
+    description: "allow access to resources that have no ACL at all (allow.everyone.if.no.acl.found)",
+  },
+  securityRefreshMs: {
+    flag: "security-refresh-ms",
+    env: ["STREAMBED_SECURITY_REFRESH_MS"],
+    description: "how often a broker checks PostgreSQL for changed ACLs and credentials",
+  },
+  authFailureDelayMs: {
+    flag: "auth-failure-delay-ms",
+    env: ["STREAMBED_AUTH_FAILURE_DELAY_MS"],
+    description:
+      "a failed authentication is answered after this delay (connection.failed.authentication.delay.ms)",
+  },
+  maxAuthFailuresPerMinute: {
+    flag: "max-auth-failures-per-minute",
+    env: ["STREAMBED_MAX_AUTH_FAILURES_PER_MINUTE"],
+    description: "failed authentications a client address may make per minute before it is refused outright",
   },
   logLevel: { flag: "log-level", env: ["STREAMBED_LOG_LEVEL"], description: "pino log level" },
 };

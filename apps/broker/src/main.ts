@@ -4,6 +4,8 @@
 import { pino } from "pino";
 import { Broker } from "./broker.js";
 import { loadBrokerConfig, usage } from "./config.js";
+import { parseBootstrapUser } from "./security/credential-store.js";
+import { resolveListeners } from "./security/listeners.js";
 import { onShutdownSignals } from "./shutdown-signals.js";
 
 async function main(): Promise<void> {
@@ -13,15 +15,19 @@ async function main(): Promise<void> {
     return;
   }
   let config: ReturnType<typeof loadBrokerConfig>;
+  let bootstrapUser: ReturnType<typeof parseBootstrapUser>;
   try {
     config = loadBrokerConfig(argv, process.env);
+    resolveListeners(config);
+    // Environment only, never a flag (it would show in `ps`), and never logged.
+    bootstrapUser = parseBootstrapUser(process.env.STREAMBED_BOOTSTRAP_USER);
   } catch (error) {
     // Exit explicitly: a library's exit hook would otherwise end the process with status 0.
     process.stderr.write(`${(error as Error).message}\n\n${usage()}`, () => process.exit(2));
     return;
   }
   const logger = pino({ level: config.logLevel, base: { brokerId: config.brokerId } });
-  const broker = await Broker.start(config, logger);
+  const broker = await Broker.start(config, logger, { ...(bootstrapUser && { bootstrapUser }) });
 
   onShutdownSignals(() => broker.stop(), {
     stopping: (signal) => logger.info({ signal }, "shutting down"),

@@ -3,6 +3,7 @@
 // with its embedded S3 endpoint, `next start`, and a browser doing what a platform team does.
 import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -88,6 +89,10 @@ let bootstrap = "";
 let consoleUrl = "";
 let downConsoleUrl = "";
 let deadBootstrap = "";
+let securedBroker: Service | undefined;
+let securedBootstrap = "";
+let securedHttpEndpoint = "";
+const SECURED_ADMIN_PASSWORD = "secured cluster admin password";
 const consumers: Consumer[] = [];
 const run = Date.now().toString(36);
 const ADMIN_EMAIL = "admin@example.com";
@@ -134,6 +139,34 @@ beforeAll(async () => {
     repoRoot,
   );
   await waitForHttp(`http://127.0.0.1:${httpPort}/health`, broker);
+  // A second cluster that authenticates (SASL SCRAM) and authorizes (ACLs), for the IAM pages.
+  const [securedPort, securedHttpPort] = [await freePort(), await freePort()];
+  securedBootstrap = `127.0.0.1:${securedPort}`;
+  securedHttpEndpoint = `http://127.0.0.1:${securedHttpPort}`;
+  const securedAdmin = new pg.Client({ connectionString: postgres.databaseUrl });
+  await securedAdmin.connect();
+  await securedAdmin.query("CREATE DATABASE secured_cluster");
+  await securedAdmin.end();
+  securedBroker = start(
+    brokerMain,
+    [
+      "--listeners",
+      `SASL_PLAINTEXT://${securedBootstrap}`,
+      "--http-listen",
+      `127.0.0.1:${securedHttpPort}`,
+      "--data-dir",
+      path.join(dataDir, "secured-broker"),
+      "--database-url",
+      postgres.databaseUrl.replace(/\/[^/]+$/, "/secured_cluster"),
+      "--super-users",
+      "User:admin",
+      "--security-refresh-ms",
+      "200",
+    ],
+    { STREAMBED_LOG_LEVEL: "warn", STREAMBED_BOOTSTRAP_USER: `admin:${SECURED_ADMIN_PASSWORD}` },
+    repoRoot,
+  );
+  await waitForHttp(`http://127.0.0.1:${securedHttpPort}/health`, securedBroker);
   consoleServer = start(
     nextBin,
     ["start", "-p", String(webPort), "-H", "127.0.0.1"],
@@ -145,6 +178,7 @@ beforeAll(async () => {
       STREAMBED_SAMPLE_INTERVAL_MS: "1000",
       STREAMBED_ADMIN_EMAIL: ADMIN_EMAIL,
       STREAMBED_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      SECURED_KAFKA_PASSWORD: SECURED_ADMIN_PASSWORD,
     },
     consoleDir,
   );
@@ -174,6 +208,7 @@ afterAll(async () => {
   await stop(consoleServer);
   await stop(downConsole);
   await stop(broker);
+  await stop(securedBroker);
   await postgres?.stop();
 });
 
@@ -490,6 +525,12 @@ describe("console", () => {
     await dialog.getByRole("button", { name: "Add user" }).click();
     await admin.getByTestId(`user-row-viewer-${run}@example.com`).waitFor();
     await shot(admin, "iam");
+    // Viewers may not see order amounts.
+    await admin.goto(`${consoleUrl}/iam/masking`);
+    await admin.getByLabel("Topics").fill("orders-*");
+    await admin.getByLabel("JSON field path").fill("amount");
+    await admin.getByRole("button", { name: "Add rule" }).click();
+    await admin.getByTestId("masking-row-orders-*").waitFor();
     await admin.close();
 
     const viewer = await (await browser!.newContext()).newPage();
@@ -515,7 +556,111 @@ describe("console", () => {
     await create.getByRole("button", { name: "Create topic" }).click();
     await alert(viewer, /is a viewer; this needs the operator or admin role/).waitFor();
     await shot(viewer, "viewer-refused");
+    // The masked field is hidden in the browser and in what the viewer exports.
+    await viewer.goto(`${consoleUrl}/topics/orders-${run}`);
+    await viewer.getByLabel("Start at").selectOption({ label: "The beginning" });
+    await viewer.getByRole("button", { name: "Show messages" }).click();
+    const first = viewer.getByTestId("message-0");
+    await first.waitFor();
+    expect(await first.textContent()).toContain('"amount": "****"');
+    expect(await first.textContent()).toContain("masked");
+    const [download] = await Promise.all([
+      viewer.waitForEvent("download"),
+      viewer.getByRole("button", { name: "Export these messages (JSON)" }).click(),
+    ]);
+    const exported = await readFile((await download.path()) ?? "", "utf8");
+    expect(exported).toContain('\\"amount\\": \\"****\\"');
+    expect(exported).not.toContain("12.5");
     await viewer.close();
+  });
+
+  it("manages a secured cluster's Kafka users and an engine's ACLs, which a real client then meets", async () => {
+    const page = await newPage();
+    await page.goto(`${consoleUrl}/clusters`);
+    await page.getByRole("button", { name: "Register cluster" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Name", { exact: true }).fill("secured");
+    await dialog.getByLabel("Environment", { exact: true }).selectOption("production");
+    await dialog.getByLabel("Bootstrap servers", { exact: true }).fill(securedBootstrap);
+    await dialog.getByLabel("SASL mechanism", { exact: true }).selectOption("SCRAM-SHA-512");
+    await dialog.getByLabel("SASL username", { exact: true }).fill("admin");
+    await dialog.getByLabel("Password environment variable", { exact: true }).fill("SECURED_KAFKA_PASSWORD");
+    await dialog.getByLabel("HTTP endpoint", { exact: true }).fill(securedHttpEndpoint);
+    await dialog.getByRole("button", { name: /Register|Save/ }).click();
+    await page.getByTestId("cluster-row-secured").waitFor();
+    await page.getByLabel("Cluster", { exact: true }).selectOption({ label: "secured (production)" });
+
+    const asAdmin = new Kafka({
+      clientId: "console-test",
+      brokers: [securedBootstrap],
+      logLevel: logLevel.NOTHING,
+      sasl: { mechanism: "scram-sha-512", username: "admin", password: SECURED_ADMIN_PASSWORD },
+    }).admin();
+    await asAdmin.connect();
+    await asAdmin.createTopics({ topics: [{ topic: "payments", numPartitions: 1 }] });
+    await asAdmin.disconnect();
+
+    await page.goto(`${consoleUrl}/iam/users`);
+    await page.getByRole("button", { name: "Create Kafka user" }).click();
+    const create = page.getByRole("dialog", { name: "Create Kafka user" });
+    await create.getByLabel("User name").fill("flink-fraud");
+    await create.getByLabel("Password", { exact: true }).fill("flink fraud password");
+    await create.getByRole("button", { name: "Create user" }).click();
+    await page.getByTestId("kafka-user-row-flink-fraud").waitFor();
+
+    await page.goto(`${consoleUrl}/iam/engines`);
+    await page.getByLabel("Principal", { exact: true }).fill("User:flink-fraud");
+    await page.getByLabel("Engine", { exact: true }).selectOption("flink");
+    await page.getByLabel("Reads topics", { exact: true }).fill("payments");
+    await page.getByLabel("Consumer group", { exact: true }).fill("fraud");
+    await page.getByRole("button", { name: "Preview ACLs" }).click();
+    await page.getByRole("table", { name: "ACLs to create" }).waitFor();
+    await shot(page, "iam-engine-preview");
+    await page.getByRole("button", { name: "Create missing ACLs" }).click();
+    await page.getByRole("status").filter({ hasText: "Created 2 ACLs for User:flink-fraud" }).waitFor();
+
+    await page.goto(`${consoleUrl}/iam/acls`);
+    await page.getByTestId("acl-row-User:flink-fraud-READ-TOPIC-payments").waitFor();
+    await page.getByTestId("acl-row-User:flink-fraud-READ-GROUP-fraud").waitFor();
+    await shot(page, "iam-acls");
+
+    // The engine's principal may read payments but not write to it.
+    const asEngine = new Kafka({
+      clientId: "flink-fraud",
+      brokers: [securedBootstrap],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+      sasl: { mechanism: "scram-sha-512", username: "flink-fraud", password: "flink fraud password" },
+    });
+    const producer = asEngine.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    const refused = await producer.send({ topic: "payments", messages: [{ value: "x" }] }).then(
+      () => "accepted",
+      (error: Error & { type?: string }) => error.type ?? error.message,
+    );
+    await producer.disconnect();
+    expect(refused).toBe("TOPIC_AUTHORIZATION_FAILED");
+    const engineAdmin = asEngine.admin();
+    await engineAdmin.connect();
+    expect((await engineAdmin.fetchTopicOffsets("payments")).map((offset) => offset.high)).toEqual(["0"]);
+    await engineAdmin.disconnect();
+
+    await page.goto(`${consoleUrl}/iam/boundary`);
+    await page.getByTestId("open-topics").filter({ hasText: "None of the 1 topics" }).waitFor();
+    expect(await page.getByTestId("boundary-acls").textContent()).toBe("yes");
+    expect(await page.getByTestId("boundary-authentication").textContent()).toBe("yes");
+    await shot(page, "iam-boundary");
+
+    await page.goto(`${consoleUrl}/audit`);
+    await page.getByRole("cell", { name: "acl.engine.apply" }).waitFor();
+    await page.getByRole("cell", { name: "scram.user.create" }).waitFor();
+    const csv = await (await page.request.get(`${consoleUrl}/api/audit/csv`)).text();
+    expect(csv.split("\r\n")[0]).toBe("id,at,actor,action,cluster_id,target,before,after");
+    expect(csv).toContain(`${ADMIN_EMAIL},acl.engine.apply`);
+    expect(csv).not.toContain("flink fraud password");
+    await shot(page, "audit");
+    await page.getByLabel("Cluster", { exact: true }).selectOption({ label: "local (development)" });
+    await page.close();
   });
 
   it("says the cluster is not answering, instead of crashing, on every page", async () => {

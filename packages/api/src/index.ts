@@ -1,6 +1,7 @@
 // @streambed/api: the console's tRPC app router, its context, the console's server side, and the
 // Kafka admin client that is the only code talking to brokers.
 
+export { auditCsv } from "./audit-csv.js";
 export { forgeryProblem } from "./auth/request-guard.js";
 export { ROLES, type Role, SESSION_COOKIE, type SessionUser } from "./auth/sessions.js";
 export { ClusterConfigurationError, ClusterConnections } from "./clusters/cluster-connections.js";

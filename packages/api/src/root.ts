@@ -4,6 +4,8 @@ import { authRouter } from "./routers/auth.js";
 import { clusterRouter } from "./routers/cluster.js";
 import { clustersRouter } from "./routers/clusters.js";
 import { groupsRouter } from "./routers/groups.js";
+import { iamRouter } from "./routers/iam.js";
+import { maskingRouter } from "./routers/masking.js";
 import { messagesRouter } from "./routers/messages.js";
 import { ownershipRouter } from "./routers/ownership.js";
 import { retentionRouter } from "./routers/retention.js";
@@ -20,7 +22,9 @@ export const appRouter = createTRPCRouter({
   ownership: ownershipRouter,
   retention: retentionRouter,
   groups: groupsRouter,
+  iam: iamRouter,
   messages: messagesRouter,
+  masking: maskingRouter,
   audit: auditRouter,
 });
 

@@ -134,3 +134,5 @@ const withCluster = t.middleware(async ({ ctx, next }) => {
 export const clusterProcedure = viewerProcedure.use(withCluster);
 /** Changes to the selected cluster (topics, configs, offsets). */
 export const clusterOperatorProcedure = operatorProcedure.use(withCluster);
+/** Changes only admins make on the selected cluster (ACLs, SCRAM users). */
+export const clusterAdminProcedure = adminProcedure.use(withCluster);

@@ -11,12 +11,18 @@ export interface PrismaClientOptions {
    * row locks that the brokers taking over its partitions wait on.
    */
   idleInTransactionTimeoutMs?: number;
+  /**
+   * How long a query waits for a free pool connection before failing (default 10 s). Without a
+   * bound, an exhausted pool makes every later query wait forever, silently.
+   */
+  connectionTimeoutMs?: number;
 }
 
 export function createPrismaClient(databaseUrl: string, options: PrismaClientOptions = {}): PrismaClient {
   const adapter = new PrismaPg({
     connectionString: databaseUrl,
     max: options.maxConnections,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
     ...(options.idleInTransactionTimeoutMs !== undefined && {
       options: `-c idle_in_transaction_session_timeout=${Math.round(options.idleInTransactionTimeoutMs)}`,
     }),

@@ -1,6 +1,8 @@
 // AlterConfigs: the request's configs become all of a topic's overrides (those left out go back to their
 // defaults); broker configs are static. Also the per-resource steps IncrementalAlterConfigs shares.
 import { ApiKey, ErrorCode, KafkaProtocolError } from "@streambed/protocol";
+import { auditAdminChange } from "../security/admin-audit.js";
+import { checkConfigResourceAuthorization } from "../security/request-authorization.js";
 import { ConfigResourceType } from "../topics/config-values.js";
 import { AlterConfigOp, replacedTopicOverrides } from "../topics/topic-configs.js";
 import { topicNameError } from "../topics/topic-registry.js";
@@ -63,6 +65,7 @@ export async function alterTopicResources<R extends AlterableResource>(
       if ((counts.get(key(resource)) ?? 0) > 1) {
         throw new KafkaProtocolError(ErrorCode.INVALID_REQUEST, "Each resource must appear at most once.");
       }
+      checkConfigResourceAuthorization(context, "ALTER_CONFIGS", resourceType, resourceName);
       checkConfigEntries(resource.configs);
       checkTopicResource(resourceType, resourceName);
       await serialised(async () => {
@@ -73,8 +76,14 @@ export async function alterTopicResources<R extends AlterableResource>(
         }
         const next = nextOverrides(topic.configs, resource);
         if (validateOnly) return;
+        const overridesBefore = topic.configs; // setConfigs replaces the map
         await context.broker.topics.setConfigs(resourceName, next);
         context.log.info({ topic: resourceName, configs: Object.fromEntries(next) }, "altered topic configs");
+        await auditAdminChange(context, {
+          action: "kafka.configs.alter",
+          target: `topic:${resourceName}`,
+          ...changedOverrides(overridesBefore, next),
+        });
       });
       results.push({ resourceType, resourceName, errorCode: ErrorCode.NONE, errorMessage: null });
     } catch (error) {
@@ -83,6 +92,22 @@ export async function alterTopicResources<R extends AlterableResource>(
     }
   }
   return results;
+}
+
+/** The overrides that changed, old and new (null where there was or is none, i.e. the default). */
+function changedOverrides(
+  before: ReadonlyMap<string, string>,
+  after: ReadonlyMap<string, string>,
+): { before: { configs: Record<string, string | null> }; after: { configs: Record<string, string | null> } } {
+  const changed = { before: { configs: {} }, after: { configs: {} } } as ReturnType<typeof changedOverrides>;
+  for (const name of new Set([...before.keys(), ...after.keys()])) {
+    const oldValue = before.get(name) ?? null;
+    const newValue = after.get(name) ?? null;
+    if (oldValue === newValue) continue;
+    changed.before.configs[name] = oldValue;
+    changed.after.configs[name] = newValue;
+  }
+  return changed;
 }
 
 function checkConfigEntries(configs: AlterableResource["configs"]): void {

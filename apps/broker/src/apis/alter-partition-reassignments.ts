@@ -3,6 +3,8 @@
 // its tail and hands over (or the controller moves it if the leader is dead). Partitions have one
 // replica, so `replicas` names exactly one broker; null cancels a reassignment in progress.
 import { ApiKey, ErrorCode } from "@streambed/protocol";
+import { auditAdminChange } from "../security/admin-audit.js";
+import { authorizeCluster } from "../security/request-authorization.js";
 import { defineApi } from "./handler.js";
 
 export const alterPartitionReassignmentsApi = defineApi(
@@ -11,10 +13,27 @@ export const alterPartitionReassignmentsApi = defineApi(
   async (context, request) => {
     const { broker } = context;
     const cluster = broker.cluster;
+    if (!authorizeCluster(context, "ALTER")) {
+      const errorMessage = "Cluster authorization failed.";
+      return {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+        errorMessage,
+        responses: request.topics.map((topic) => ({
+          name: topic.name,
+          partitions: topic.partitions.map((partition) => ({
+            partitionIndex: partition.partitionIndex,
+            errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+            errorMessage,
+          })),
+        })),
+      };
+    }
     const responses = [];
     for (const requested of request.topics) {
       const topic = broker.topics.get(requested.name);
       const partitions: { partitionIndex: number; errorCode: number; errorMessage: string | null }[] = [];
+      const reassigned: { partition: number; targetBroker: number | null }[] = [];
       for (const partition of requested.partitions) {
         const answer = (errorCode: number, errorMessage: string | null = null) =>
           partitions.push({ partitionIndex: partition.partitionIndex, errorCode, errorMessage });
@@ -46,6 +65,7 @@ export const alterPartitionReassignmentsApi = defineApi(
           case "requested":
           case "cancelled":
             answer(ErrorCode.NONE);
+            reassigned.push({ partition: partition.partitionIndex, targetBroker: replicas?.[0] ?? null });
             break;
           case "no-reassignment-in-progress":
             answer(ErrorCode.NO_REASSIGNMENT_IN_PROGRESS, "No reassignment of this partition is in progress");
@@ -59,6 +79,14 @@ export const alterPartitionReassignmentsApi = defineApi(
               `Unknown partition ${requested.name}-${partition.partitionIndex}`,
             );
         }
+      }
+      if (reassigned.length > 0) {
+        // targetBroker null: a reassignment in progress was cancelled.
+        await auditAdminChange(context, {
+          action: "kafka.partitions.reassign",
+          target: `topic:${requested.name}`,
+          after: { partitions: reassigned },
+        });
       }
       responses.push({ name: requested.name, partitions });
     }

@@ -1,5 +1,7 @@
 // CreatePartitions: raises a topic's partition count (never lowers it).
 import { ApiKey, ErrorCode, KafkaProtocolError } from "@streambed/protocol";
+import { auditAdminChange } from "../security/admin-audit.js";
+import { authorizeTopic } from "../security/request-authorization.js";
 import { defineApi } from "./handler.js";
 
 export const createPartitionsApi = defineApi(
@@ -19,8 +21,25 @@ export const createPartitionsApi = defineApi(
         });
         continue;
       }
+      if (!authorizeTopic(context, "ALTER", topic.name)) {
+        results.push({
+          name: topic.name,
+          errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+          errorMessage: "Authorization failed.",
+        });
+        continue;
+      }
       try {
+        const partitionsBefore = broker.topics.get(topic.name)?.partitions.length;
         await broker.topics.addPartitions(topic.name, topic.count, request.validateOnly);
+        if (!request.validateOnly) {
+          await auditAdminChange(context, {
+            action: "kafka.partitions.create",
+            target: `topic:${topic.name}`,
+            before: { partitions: partitionsBefore },
+            after: { partitions: topic.count },
+          });
+        }
         results.push({ name: topic.name, errorCode: ErrorCode.NONE, errorMessage: null });
       } catch (error) {
         if (!(error instanceof KafkaProtocolError)) throw error;

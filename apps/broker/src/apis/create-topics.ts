@@ -1,6 +1,8 @@
 // CreateTopics: validates names, partition counts and configs, then creates each topic (or only
 // validates, with validateOnly). Errors are per topic, with Kafka's codes and a message.
 import { ApiKey, ErrorCode, KafkaProtocolError } from "@streambed/protocol";
+import { auditAdminChange } from "../security/admin-audit.js";
+import { authorize, authorizeCluster } from "../security/request-authorization.js";
 import { effectiveTopicConfigs } from "../topics/topic-configs.js";
 import { defineApi } from "./handler.js";
 
@@ -12,6 +14,8 @@ export const createTopicsApi = defineApi(
     const seen = new Map<string, number>();
     for (const topic of request.topics) seen.set(topic.name, (seen.get(topic.name) ?? 0) + 1);
     const results = [];
+    // CREATE on the cluster allows any topic; otherwise CREATE on each topic is needed.
+    const clusterCreate = authorizeCluster(context, "CREATE");
     for (const topic of request.topics) {
       const base = { name: topic.name, numPartitions: -1, replicationFactor: -1, configs: null };
       if ((seen.get(topic.name) ?? 0) > 1) {
@@ -19,6 +23,14 @@ export const createTopicsApi = defineApi(
           ...base,
           errorCode: ErrorCode.INVALID_REQUEST,
           errorMessage: `Duplicate topic name ${topic.name} in the request`,
+        });
+        continue;
+      }
+      if (!clusterCreate && !authorize(context, "CREATE", "TOPIC", topic.name)) {
+        results.push({
+          ...base,
+          errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+          errorMessage: "Authorization failed.",
         });
         continue;
       }
@@ -52,6 +64,17 @@ export const createTopicsApi = defineApi(
           { topic: topic.name, partitions: created.partitions.length, validateOnly: request.validateOnly },
           "created topic",
         );
+        if (!(context.apiVersion >= 1 && request.validateOnly)) {
+          await auditAdminChange(context, {
+            action: "kafka.topic.create",
+            target: `topic:${topic.name}`,
+            after: {
+              topicId: created.topicId,
+              partitions: created.partitions.length,
+              configs: Object.fromEntries(configs),
+            },
+          });
+        }
         results.push({
           name: topic.name,
           topicId: created.topicId,
@@ -60,13 +83,18 @@ export const createTopicsApi = defineApi(
           numPartitions: created.partitions.length,
           // Durability comes from the WAL and object storage, not from replicas: report what was asked.
           replicationFactor: topic.replicationFactor === -1 ? 1 : topic.replicationFactor,
-          configs: effectiveTopicConfigs(created).map((config) => ({
-            name: config.name,
-            value: config.value,
-            readOnly: false,
-            configSource: config.source,
-            isSensitive: false,
-          })),
+          // The created topic's configs are shown only to whom may describe them.
+          ...(authorize(context, "DESCRIBE_CONFIGS", "TOPIC", topic.name)
+            ? {
+                configs: effectiveTopicConfigs(created).map((config) => ({
+                  name: config.name,
+                  value: config.value,
+                  readOnly: false,
+                  configSource: config.source,
+                  isSensitive: false,
+                })),
+              }
+            : { configs: [], topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED }),
         });
       } catch (error) {
         if (!(error instanceof KafkaProtocolError)) throw error;

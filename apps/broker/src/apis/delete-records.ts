@@ -1,6 +1,8 @@
 // DeleteRecords: moves partitions' log start offset forward (records before it become unreadable
 // and their storage reclaimable); offset -1 means the high watermark.
 import { ApiKey, ErrorCode, KafkaProtocolError } from "@streambed/protocol";
+import { auditAdminChange } from "../security/admin-audit.js";
+import { authorizeTopic } from "../security/request-authorization.js";
 import { defineApi } from "./handler.js";
 
 export const deleteRecordsApi = defineApi(
@@ -11,8 +13,18 @@ export const deleteRecordsApi = defineApi(
     const topics = [];
     for (const requested of request.topics) {
       const topic = broker.topics.get(requested.name);
+      const deleteAllowed = authorizeTopic(context, "DELETE", requested.name);
       const partitions = [];
+      const deleted: { partition: number; offset: bigint; logStartOffset: bigint }[] = [];
       for (const partition of requested.partitions) {
+        if (!deleteAllowed) {
+          partitions.push({
+            partitionIndex: partition.partitionIndex,
+            lowWatermark: -1n,
+            errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+          });
+          continue;
+        }
         if (!topic?.partitions[partition.partitionIndex]) {
           partitions.push({
             partitionIndex: partition.partitionIndex,
@@ -23,6 +35,11 @@ export const deleteRecordsApi = defineApi(
         }
         try {
           const lowWatermark = await broker.deleteRecords(topic, partition.partitionIndex, partition.offset);
+          deleted.push({
+            partition: partition.partitionIndex,
+            offset: partition.offset,
+            logStartOffset: lowWatermark,
+          });
           partitions.push({
             partitionIndex: partition.partitionIndex,
             lowWatermark,
@@ -36,6 +53,13 @@ export const deleteRecordsApi = defineApi(
             errorCode: error.code,
           });
         }
+      }
+      if (deleted.length > 0) {
+        await auditAdminChange(context, {
+          action: "kafka.records.delete",
+          target: `topic:${requested.name}`,
+          after: { partitions: deleted },
+        });
       }
       topics.push({ name: requested.name, partitions });
     }

@@ -1,5 +1,6 @@
 // DescribeCluster: the cluster id, controller and brokers (the admin client's view of Metadata).
 import { ApiKey, ErrorCode } from "@streambed/protocol";
+import { clusterAuthorizedOperations, OPERATIONS_NOT_REQUESTED } from "../security/request-authorization.js";
 import { defineApi } from "./handler.js";
 
 export const describeClusterApi = defineApi(
@@ -21,13 +22,16 @@ export const describeClusterApi = defineApi(
       endpointType: 1,
       clusterId: broker.clusterId,
       controllerId: broker.controllerId(),
-      brokers: broker.clusterNodes().map((node) => ({
+      brokers: broker.clusterNodes(context.listener).map((node) => ({
         brokerId: node.nodeId,
         host: node.host,
         port: node.port,
         rack: node.rack,
       })),
-      clusterAuthorizedOperations: -2147483648,
+      // Kafka asks for no ACL to describe the cluster; DESCRIBE on it only reveals the operations.
+      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations
+        ? clusterAuthorizedOperations(context)
+        : OPERATIONS_NOT_REQUESTED,
     };
   },
 );

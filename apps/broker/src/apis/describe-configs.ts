@@ -2,6 +2,7 @@
 // read-only configs, filtered by key, with synonyms and documentation when the client asks for them.
 import { ApiKey, type DescribeConfigsRequest, ErrorCode, KafkaProtocolError } from "@streambed/protocol";
 import { type BrokerConfig, BrokerConfigSchema } from "../config.js";
+import { checkConfigResourceAuthorization } from "../security/request-authorization.js";
 import {
   ConfigResourceType,
   ConfigSource,
@@ -22,6 +23,12 @@ export const describeConfigsApi = defineApi(
     const results = request.resources.map((resource) => {
       const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
       try {
+        checkConfigResourceAuthorization(
+          context,
+          "DESCRIBE_CONFIGS",
+          resource.resourceType,
+          resource.resourceName,
+        );
         const keys = resource.configurationKeys;
         const configs = describeResource(context, resource.resourceType, resource.resourceName).filter(
           (config) => keys === null || keys.length === 0 || keys.includes(config.name),

@@ -4,6 +4,7 @@
 import { ApiKey, ErrorCode } from "@streambed/protocol";
 import type { Broker } from "../broker.js";
 import type { PartitionLog } from "../log/partition-log.js";
+import { authorizeCluster } from "../security/request-authorization.js";
 import { partitionKey } from "../storage/objects/object-catalog.js";
 import { defineApi } from "./handler.js";
 
@@ -12,6 +13,9 @@ export const describeLogDirsApi = defineApi(
   { min: 0, max: 4 },
   async (context, request) => {
     const { broker } = context;
+    // Without DESCRIBE on the cluster Kafka answers no log dirs (and, from v3, this error).
+    if (!authorizeCluster(context, "DESCRIBE"))
+      return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, results: [] };
     const logDir = broker.logDir();
     const described = describedPartitions(broker, request.topics);
     let storedBytes: Map<string, number>;

@@ -5,6 +5,7 @@
 import { ApiKey, ErrorCode, type FetchRequestFetchPartition, KafkaProtocolError } from "@streambed/protocol";
 import { RecordFormatError } from "@streambed/protocol/records";
 import type { IsolationLevel } from "../log/partition-log.js";
+import { authorizeTopic } from "../security/request-authorization.js";
 import type { TopicState } from "../topics/topic-registry.js";
 import { defineApi } from "./handler.js";
 import { downConvertBatches, legacyMagicOfFetch } from "./legacy-formats.js";
@@ -13,7 +14,9 @@ const READ_COMMITTED = 1;
 const EMPTY = Buffer.alloc(0);
 
 interface PartitionRead {
+  /** Undefined when unknown, or when the principal may not read it (then `denied`). */
   topic: TopicState | undefined;
+  denied: boolean;
   request: FetchRequestFetchPartition;
 }
 
@@ -36,11 +39,15 @@ export const fetchApi = defineApi(ApiKey.Fetch, { min: 0, max: 17 }, async (cont
   const byTopicId = apiVersion >= 13;
   const reads: { name: string; topicId: string; partitions: PartitionRead[] }[] = request.topics.map(
     (requested) => {
-      const topic = byTopicId ? broker.topics.getById(requested.topicId) : broker.topics.get(requested.topic);
+      const known = byTopicId ? broker.topics.getById(requested.topicId) : broker.topics.get(requested.topic);
+      // By name, an unreadable topic is refused whether or not it exists; by id, an unknown id stays unknown.
+      const name = byTopicId ? known?.name : requested.topic;
+      const denied = name !== undefined && !authorizeTopic(context, "READ", name);
+      const topic = denied ? undefined : known;
       return {
         name: requested.topic,
         topicId: requested.topicId,
-        partitions: requested.partitions.map((partition) => ({ topic, request: partition })),
+        partitions: requested.partitions.map((partition) => ({ topic, denied, request: partition })),
       };
     },
   );
@@ -55,7 +62,7 @@ export const fetchApi = defineApi(ApiKey.Fetch, { min: 0, max: 17 }, async (cont
     const responses = [];
     for (const read of reads) {
       const partitions = [];
-      for (const { topic, request: partition } of read.partitions) {
+      for (const { topic, denied, request: partition } of read.partitions) {
         const base = { partitionIndex: partition.partition, preferredReadReplica: -1 };
         const failure = (errorCode: number) => {
           anyError = true;
@@ -68,6 +75,10 @@ export const fetchApi = defineApi(ApiKey.Fetch, { min: 0, max: 17 }, async (cont
             records: EMPTY,
           };
         };
+        if (denied) {
+          partitions.push(failure(ErrorCode.TOPIC_AUTHORIZATION_FAILED));
+          continue;
+        }
         if (!topic) {
           partitions.push(
             failure(byTopicId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION),

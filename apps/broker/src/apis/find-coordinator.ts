@@ -1,6 +1,7 @@
 // FindCoordinator: which broker coordinates a consumer group or transactional id: the leader of
 // the key's coordinator slot, as the controller placed it.
 import { ApiKey, ErrorCode } from "@streambed/protocol";
+import { authorizeGroup, authorizeTransactionalId } from "../security/request-authorization.js";
 import { defineApi } from "./handler.js";
 
 const GROUP = 0;
@@ -21,6 +22,23 @@ export const findCoordinatorApi = defineApi(
           errorMessage: `unsupported key type ${request.keyType}`,
         };
       }
+      const allowed =
+        request.keyType === GROUP
+          ? authorizeGroup(context, "DESCRIBE", key)
+          : authorizeTransactionalId(context, "DESCRIBE", key);
+      if (!allowed) {
+        const group = request.keyType === GROUP;
+        return {
+          key,
+          nodeId: -1,
+          host: "",
+          port: -1,
+          errorCode: group
+            ? ErrorCode.GROUP_AUTHORIZATION_FAILED
+            : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+          errorMessage: group ? "Group authorization failed." : "Transactional Id authorization failed.",
+        };
+      }
       if (key.length === 0 && request.keyType === GROUP) {
         return {
           key,
@@ -31,7 +49,7 @@ export const findCoordinatorApi = defineApi(
           errorMessage: "the group id is empty",
         };
       }
-      const node = context.broker.coordinatorFor(key);
+      const node = context.broker.coordinatorFor(key, context.listener);
       if (!node) {
         return {
           key,

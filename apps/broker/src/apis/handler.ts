@@ -4,12 +4,28 @@ import type { ApiKeyNumber, RequestHeader, RequestOf, ResponseOf } from "@stream
 import type { Logger } from "pino";
 import type { Broker } from "../broker.js";
 
+export type SecurityProtocol = "PLAINTEXT" | "SSL" | "SASL_PLAINTEXT" | "SASL_SSL";
+
+export interface ListenerIdentity {
+  readonly name: string;
+  readonly securityProtocol: SecurityProtocol;
+}
+
+export const ANONYMOUS_PRINCIPAL = "User:ANONYMOUS";
+
 export interface RequestContext {
   readonly broker: Broker;
   readonly header: RequestHeader;
   readonly apiVersion: number;
   readonly clientHost: string;
   readonly connectionId: number;
+  /**
+   * Who is asking, in Kafka's form: "User:alice" after SASL, the principal taken from a client
+   * certificate's subject, or "User:ANONYMOUS" on a listener that does not authenticate.
+   */
+  readonly principal: string;
+  /** The listener the request arrived on: its name and security protocol. */
+  readonly listener: ListenerIdentity;
   readonly log: Logger;
   /**
    * Lets the connection start on the next pipelined request while this one still waits (for an

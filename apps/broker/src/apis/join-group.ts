@@ -1,9 +1,23 @@
 // JoinGroup: a member joins (or rejoins) a classic consumer group; the answer comes when the
 // rebalance completes, so the connection is released for the member's other requests meanwhile.
-import { ApiKey } from "@streambed/protocol";
+import { ApiKey, ErrorCode } from "@streambed/protocol";
+import { authorizeGroup } from "../security/request-authorization.js";
 import { defineApi } from "./handler.js";
 
 export const joinGroupApi = defineApi(ApiKey.JoinGroup, { min: 0, max: 9 }, async (context, request) => {
+  if (!authorizeGroup(context, "READ", request.groupId)) {
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+      generationId: -1,
+      protocolType: null,
+      protocolName: context.apiVersion >= 7 ? null : "",
+      leader: "",
+      skipAssignment: false,
+      memberId: request.memberId,
+      members: [],
+    };
+  }
   context.releaseConnection();
   const response = await context.broker.groups.joinGroup({
     groupId: request.groupId,

@@ -1,8 +1,11 @@
 // LeaveGroup: one member (v0-2) or a batch of members, dynamic or static (v3+), leave a group.
-import { ApiKey } from "@streambed/protocol";
+import { ApiKey, ErrorCode } from "@streambed/protocol";
+import { authorizeGroup } from "../security/request-authorization.js";
 import { defineApi } from "./handler.js";
 
 export const leaveGroupApi = defineApi(ApiKey.LeaveGroup, { min: 0, max: 5 }, async (context, request) => {
+  if (!authorizeGroup(context, "READ", request.groupId))
+    return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, members: [] };
   const members =
     context.apiVersion >= 3
       ? request.members.map((member) => ({

@@ -1,6 +1,7 @@
 // ListOffsets: the earliest, latest, max-timestamp or first-at-timestamp offset of partitions.
 import { ApiKey, ErrorCode, KafkaProtocolError } from "@streambed/protocol";
 import type { IsolationLevel } from "../log/partition-log.js";
+import { authorizeTopic } from "../security/request-authorization.js";
 import { defineApi } from "./handler.js";
 
 const LATEST = -1n;
@@ -18,6 +19,7 @@ export const listOffsetsApi = defineApi(ApiKey.ListOffsets, { min: 0, max: 10 },
   const topics = [];
   for (const requested of request.topics) {
     const topic = broker.topics.get(requested.name);
+    const describeAllowed = authorizeTopic(context, "DESCRIBE", requested.name);
     const partitions = [];
     for (const partition of requested.partitions) {
       const answer = (errorCode: number, offset = -1n, timestamp = -1n, leaderEpoch = -1) => ({
@@ -32,6 +34,8 @@ export const listOffsetsApi = defineApi(ApiKey.ListOffsets, { min: 0, max: 10 },
       const state = topic?.partitions[partition.partitionIndex];
       if (seen.has(key)) {
         partitions.push(answer(ErrorCode.INVALID_REQUEST));
+      } else if (!describeAllowed) {
+        partitions.push(answer(ErrorCode.TOPIC_AUTHORIZATION_FAILED));
       } else if (!topic || !state) {
         partitions.push(answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
       } else if (partition.currentLeaderEpoch !== -1 && partition.currentLeaderEpoch !== state.leaderEpoch) {

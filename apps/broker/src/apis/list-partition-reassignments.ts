@@ -1,6 +1,7 @@
 // ListPartitionReassignments: partitions whose leadership is moving, as Kafka reports them — the
 // current replica set, the broker being added (the target) and the one being removed (the leader).
 import { ApiKey, ErrorCode } from "@streambed/protocol";
+import { authorizeCluster } from "../security/request-authorization.js";
 import { defineApi } from "./handler.js";
 
 export const listPartitionReassignmentsApi = defineApi(
@@ -8,6 +9,14 @@ export const listPartitionReassignmentsApi = defineApi(
   { min: 0, max: 0 },
   async (context, request) => {
     const cluster = context.broker.cluster;
+    if (!authorizeCluster(context, "DESCRIBE")) {
+      return {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+        errorMessage: "Cluster authorization failed.",
+        topics: [],
+      };
+    }
     if (!cluster) {
       return {
         throttleTimeMs: 0,

@@ -7,12 +7,17 @@ import {
   type MetadataResponseMetadataResponseTopic,
   ZERO_UUID,
 } from "@streambed/protocol";
+import {
+  authorize,
+  authorizeCluster,
+  authorizedOperations,
+  authorizeTopic,
+  clusterAuthorizedOperations,
+  OPERATIONS_NOT_REQUESTED,
+} from "../security/request-authorization.js";
 import type { TopicState } from "../topics/topic-registry.js";
 import { topicNameError } from "../topics/topic-registry.js";
-import { defineApi } from "./handler.js";
-
-/** Kafka's "no authorized operations were requested" marker. */
-const OPERATIONS_NOT_REQUESTED = -2147483648;
+import { defineApi, type RequestContext } from "./handler.js";
 
 export function describeTopic(
   topic: TopicState,
@@ -62,20 +67,34 @@ export const metadataApi = defineApi(ApiKey.Metadata, { min: 0, max: 12 }, async
   const autoCreate = broker.config.autoCreateTopics && (apiVersion < 4 || request.allowAutoTopicCreation);
   const topics: MetadataResponseMetadataResponseTopic[] = [];
   const leaderOf = (topic: TopicState, index: number) => broker.leaderOf(topic, index);
+  const describe = (topic: TopicState) => {
+    const described = describeTopic(topic, leaderOf);
+    if (apiVersion >= 8 && request.includeTopicAuthorizedOperations)
+      described.topicAuthorizedOperations = authorizedOperations(context, "TOPIC", topic.name);
+    return described;
+  };
   if (allTopics) {
-    for (const topic of broker.topics.list()) topics.push(describeTopic(topic, leaderOf));
+    // Topics the principal may not describe are left out, as if they did not exist.
+    for (const topic of broker.topics.list())
+      if (authorizeTopic(context, "DESCRIBE", topic.name)) topics.push(describe(topic));
   } else {
     for (const requested of request.topics ?? []) {
       if (requested.name === null) {
         const topic = broker.topics.getById(requested.topicId);
         topics.push(
-          topic
-            ? describeTopic(topic, leaderOf)
-            : missingTopic(null, requested.topicId, ErrorCode.UNKNOWN_TOPIC_ID),
+          !topic
+            ? missingTopic(null, requested.topicId, ErrorCode.UNKNOWN_TOPIC_ID)
+            : authorizeTopic(context, "DESCRIBE", topic.name)
+              ? describe(topic)
+              : missingTopic(null, requested.topicId, ErrorCode.TOPIC_AUTHORIZATION_FAILED),
         );
         continue;
       }
       const name = requested.name;
+      if (!authorizeTopic(context, "DESCRIBE", name)) {
+        topics.push(missingTopic(name, ZERO_UUID, ErrorCode.TOPIC_AUTHORIZATION_FAILED));
+        continue;
+      }
       if (topicNameError(name)) {
         topics.push(missingTopic(name, ZERO_UUID, ErrorCode.INVALID_TOPIC_EXCEPTION));
         continue;
@@ -84,6 +103,10 @@ export const metadataApi = defineApi(ApiKey.Metadata, { min: 0, max: 12 }, async
       if (!topic) {
         await broker.refreshTopics(); // perhaps created through another broker
         topic = broker.topics.get(name);
+      }
+      if (!topic && autoCreate && !mayCreateTopic(context, name)) {
+        topics.push(missingTopic(name, ZERO_UUID, ErrorCode.TOPIC_AUTHORIZATION_FAILED));
+        continue;
       }
       if (!topic && autoCreate) {
         try {
@@ -100,15 +123,13 @@ export const metadataApi = defineApi(ApiKey.Metadata, { min: 0, max: 12 }, async
         }
       }
       topics.push(
-        topic
-          ? describeTopic(topic, leaderOf)
-          : missingTopic(name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION),
+        topic ? describe(topic) : missingTopic(name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION),
       );
     }
   }
   return {
     throttleTimeMs: 0,
-    brokers: broker.clusterNodes().map((node) => ({
+    brokers: broker.clusterNodes(context.listener).map((node) => ({
       nodeId: node.nodeId,
       host: node.host,
       port: node.port,
@@ -117,6 +138,14 @@ export const metadataApi = defineApi(ApiKey.Metadata, { min: 0, max: 12 }, async
     clusterId: broker.clusterId,
     controllerId: broker.controllerId(),
     topics,
-    clusterAuthorizedOperations: OPERATIONS_NOT_REQUESTED,
+    clusterAuthorizedOperations:
+      apiVersion >= 8 && request.includeClusterAuthorizedOperations
+        ? clusterAuthorizedOperations(context)
+        : OPERATIONS_NOT_REQUESTED,
   };
 });
+
+/** Auto-creation needs CREATE on the cluster or on the topic. */
+export function mayCreateTopic(context: RequestContext, name: string): boolean {
+  return authorizeCluster(context, "CREATE") || authorize(context, "CREATE", "TOPIC", name);
+}

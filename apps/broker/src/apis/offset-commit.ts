@@ -1,5 +1,6 @@
 // OffsetCommit: stores a group's consumed positions (validated against membership and generation).
 import { ApiKey, ErrorCode } from "@streambed/protocol";
+import { authorizeGroup, authorizeTopic } from "../security/request-authorization.js";
 import { defineApi } from "./handler.js";
 
 const MAX_METADATA_BYTES = 4096;
@@ -9,14 +10,34 @@ export const offsetCommitApi = defineApi(
   { min: 0, max: 9 },
   async (context, request) => {
     const { broker } = context;
-    // Partitions of unknown topics are answered here; the rest go to the coordinator in one call.
+    if (!authorizeGroup(context, "READ", request.groupId)) {
+      return {
+        throttleTimeMs: 0,
+        topics: request.topics.map((topic) => ({
+          name: topic.name,
+          partitions: topic.partitions.map((partition) => ({
+            partitionIndex: partition.partitionIndex,
+            errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+          })),
+        })),
+      };
+    }
+    // Partitions of unknown or unreadable topics are answered here; the rest go to the coordinator in one call.
     const unknown = new Map<string, { partitionIndex: number; errorCode: number }[]>();
     const known = [];
     for (const topic of request.topics) {
       const state = broker.topics.get(topic.name);
+      const readAllowed = authorizeTopic(context, "READ", topic.name);
       const partitions = [];
       for (const partition of topic.partitions) {
-        if (!state?.partitions[partition.partitionIndex]) {
+        if (!readAllowed) {
+          const list = unknown.get(topic.name) ?? [];
+          list.push({
+            partitionIndex: partition.partitionIndex,
+            errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+          });
+          unknown.set(topic.name, list);
+        } else if (!state?.partitions[partition.partitionIndex]) {
           const list = unknown.get(topic.name) ?? [];
           list.push({
             partitionIndex: partition.partitionIndex,

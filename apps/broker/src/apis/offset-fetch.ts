@@ -1,31 +1,63 @@
 // OffsetFetch: a group's committed offsets, for one group (v0-7) or several (v8+).
 import { ApiKey, ErrorCode } from "@streambed/protocol";
+import { authorizeGroup, authorizeTopic } from "../security/request-authorization.js";
 import type { RequestContext } from "./handler.js";
 import { defineApi } from "./handler.js";
+
+type RequestedTopic = { name: string; partitionIndexes: number[] };
+
+/** A requested topic's partitions answered with an error and no offset. */
+function failedTopic(topic: RequestedTopic, errorCode: number) {
+  return {
+    name: topic.name,
+    partitions: topic.partitionIndexes.map((partitionIndex) => ({
+      partitionIndex,
+      committedOffset: -1n,
+      committedLeaderEpoch: -1,
+      metadata: "",
+      errorCode,
+    })),
+  };
+}
 
 async function fetchGroup(
   context: RequestContext,
   groupId: string,
-  topics: { name: string; partitionIndexes: number[] }[] | null,
+  topics: RequestedTopic[] | null,
   requireStable: boolean,
 ) {
+  if (!authorizeGroup(context, "DESCRIBE", groupId)) {
+    return {
+      errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+      // v0-1 carry the error on the partitions only
+      topics: (topics ?? []).map((topic) => failedTopic(topic, ErrorCode.GROUP_AUTHORIZATION_FAILED)),
+    };
+  }
+  // Named topics the principal may not describe are answered here; for "all topics" they are left out.
+  const allowed = topics?.filter((topic) => authorizeTopic(context, "DESCRIBE", topic.name)) ?? null;
+  const refused = topics?.filter((topic) => !allowed?.includes(topic)) ?? [];
   const response = await context.broker.groups.fetchOffsets({
     groupId,
-    topics: topics?.map((topic) => ({ topic: topic.name, partitions: topic.partitionIndexes })) ?? null,
+    topics: allowed?.map((topic) => ({ topic: topic.name, partitions: topic.partitionIndexes })) ?? null,
     requireStable,
   });
   return {
     errorCode: response.errorCode,
-    topics: response.topics.map((topic) => ({
-      name: topic.topic,
-      partitions: topic.partitions.map((partition) => ({
-        partitionIndex: partition.partition,
-        committedOffset: partition.offset,
-        committedLeaderEpoch: partition.leaderEpoch,
-        metadata: partition.metadata,
-        errorCode: partition.errorCode,
-      })),
-    })),
+    topics: [
+      ...response.topics
+        .filter((topic) => allowed !== null || authorizeTopic(context, "DESCRIBE", topic.topic))
+        .map((topic) => ({
+          name: topic.topic,
+          partitions: topic.partitions.map((partition) => ({
+            partitionIndex: partition.partition,
+            committedOffset: partition.offset,
+            committedLeaderEpoch: partition.leaderEpoch,
+            metadata: partition.metadata,
+            errorCode: partition.errorCode,
+          })),
+        })),
+      ...refused.map((topic) => failedTopic(topic, ErrorCode.TOPIC_AUTHORIZATION_FAILED)),
+    ],
   };
 }
 

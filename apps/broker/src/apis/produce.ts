@@ -10,6 +10,7 @@ import {
   validateBatchForAppend,
 } from "@streambed/protocol/records";
 import type { Broker } from "../broker.js";
+import { authorizeTopic, authorizeTransactionalId } from "../security/request-authorization.js";
 import { topicConfigNumber, topicConfigString } from "../topics/topic-configs.js";
 import type { TopicState } from "../topics/topic-registry.js";
 import { defineApi, type RequestContext } from "./handler.js";
@@ -138,10 +139,14 @@ function appendPartition(
 export const produceApi = defineApi(ApiKey.Produce, { min: 0, max: 11 }, async (context, request) => {
   const { broker } = context;
   const acks = request.acks;
+  // Kafka refuses the whole request when the transactional id may not be written.
+  const transactionAllowed =
+    request.transactionalId === null || authorizeTransactionalId(context, "WRITE", request.transactionalId);
   // Backpressure: while object storage is behind, new appends wait instead of growing memory.
   await broker.logs.admit();
   const topics = request.topicData.map((topicData) => {
     const topic = broker.topics.get(topicData.name);
+    const writeAllowed = transactionAllowed && authorizeTopic(context, "WRITE", topicData.name);
     const partitions = topicData.partitionData.map((partitionData) => {
       if (acks !== 0 && acks !== 1 && acks !== -1) {
         return failed(
@@ -150,6 +155,19 @@ export const produceApi = defineApi(ApiKey.Produce, { min: 0, max: 11 }, async (
           `acks must be 0, 1 or -1, not ${acks}`,
         );
       }
+      if (!transactionAllowed) {
+        return failed(
+          partitionData.index,
+          ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+          "Transactional Id authorization failed.",
+        );
+      }
+      if (!writeAllowed)
+        return failed(
+          partitionData.index,
+          ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+          "Topic authorization failed.",
+        );
       if (!topic)
         return failed(
           partitionData.index,

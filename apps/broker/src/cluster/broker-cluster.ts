@@ -233,12 +233,26 @@ export class BrokerCluster {
     this.handoffs.add(key);
     const run = async () => {
       const started = performance.now();
+      this.logger.info({ partition: key, target: handoff.targetLeaderId }, "handing the partition over");
       const prepared = await withTimeout(
         this.callbacks.prepareHandoff(handoff.topicId, handoff.partition),
         HANDOFF_TIMEOUT_MS,
-      ).catch(() => false);
+      ).catch((error: unknown) => {
+        this.logger.warn({ err: error, partition: key }, "handoff: the tail was not stored in time");
+        return false;
+      });
+      // Bounded too: a handoff stuck here would hold its key and turn every retry into a no-op. If
+      // the commit lands after the timeout, the epoch it bumped fences this broker's later writes.
       const moved = prepared
-        ? await this.store.completeHandoff(this.node.nodeId, handoff).catch(() => undefined)
+        ? await withTimeout(this.store.completeHandoff(this.node.nodeId, handoff), HANDOFF_TIMEOUT_MS).catch(
+            (error: unknown) => {
+              this.logger.warn(
+                { err: error, partition: key },
+                "handoff: the leadership change was not committed",
+              );
+              return undefined;
+            },
+          )
         : undefined;
       await this.callbacks.finishHandoff(handoff.topicId, handoff.partition, moved !== undefined);
       this.logger.info(

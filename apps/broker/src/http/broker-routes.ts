@@ -1,6 +1,6 @@
 // The broker's HTTP endpoints: /health for probes, /stats for where reads were served from and
 // what storage is doing, /cluster/topics for every topic's traffic and size across the cluster,
-// and — only with --s3-fault-injection — the test hook that injects object-store faults into a
+// /security for this broker's security boundary (no credentials), and — only with --s3-fault-injection — the test hook that injects object-store faults into a
 // running broker.
 import type http from "node:http";
 import type { FaultInjectingObjectStore } from "../storage/objects/fault-injecting-object-store.js";
@@ -11,6 +11,7 @@ export interface BrokerRouteSources {
   health(): Record<string, unknown>;
   stats(): Promise<Record<string, unknown>>;
   clusterTopics(): Promise<unknown>;
+  security(): Promise<unknown>;
   faults: FaultInjectingObjectStore | undefined;
 }
 
@@ -26,6 +27,12 @@ export function registerBrokerRoutes(server: HttpServer, sources: BrokerRouteSou
       return sendJson(response, 405, { error: "GET only" });
     }
     return sendJson(response, 200, await sources.clusterTopics());
+  });
+  server.route("/security", async (request, response) => {
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      return sendJson(response, 405, { error: "GET only" });
+    }
+    return sendJson(response, 200, await sources.security());
   });
   server.route("/debug/object-store/faults", async (request, response) => {
     const faults = sources.faults;

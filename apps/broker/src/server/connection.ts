@@ -1,6 +1,7 @@
 // One client connection: frames in, requests decoded and handed to their API handler, responses
 // written strictly in request order. Any byte sequence a client can send ends, at worst, in this
-// connection being closed with a log line; it never reaches the process.
+// connection being closed with a log line; it never reaches the process. On a SASL listener its
+// session decides which requests are admitted (see security/sasl/sasl-session.ts).
 import type { Socket } from "node:net";
 import {
   ApiKey,
@@ -12,8 +13,14 @@ import {
   readRequestPreamble,
 } from "@streambed/protocol";
 import type { Logger } from "pino";
-import type { ApiRegistration, RequestContext } from "../apis/handler.js";
+import {
+  ANONYMOUS_PRINCIPAL,
+  type ApiRegistration,
+  type ListenerIdentity,
+  type RequestContext,
+} from "../apis/handler.js";
 import type { Broker } from "../broker.js";
+import type { SaslRequestContext, SaslSession } from "../security/sasl/sasl-session.js";
 import { FrameReader } from "./frame-reader.js";
 
 interface ResponseSlot {
@@ -24,6 +31,17 @@ interface ResponseSlot {
 /** Stop reading from a client that has this many requests in flight. */
 const MAX_IN_FLIGHT = 100;
 
+/** A client that does not close its end after a refused authentication is cut off after this. */
+const CLOSE_GRACE_MS = 5000;
+
+export interface ConnectionSecurity {
+  readonly listener: ListenerIdentity;
+  /** Present on SASL_PLAINTEXT and SASL_SSL listeners. */
+  readonly sasl: SaslSession | undefined;
+  /** "User:<subject DN>" of a verified client certificate on an SSL listener. */
+  readonly certificatePrincipal: string | undefined;
+}
+
 export class Connection {
   private readonly frames: FrameReader;
   private readonly waiting: Buffer[] = [];
@@ -32,6 +50,9 @@ export class Connection {
   private closed = false;
   private readonly log: Logger;
   readonly clientHost: string;
+  readonly listener: ListenerIdentity;
+  private readonly sasl: SaslSession | undefined;
+  private readonly certificatePrincipal: string | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -39,9 +60,13 @@ export class Connection {
     private readonly broker: Broker,
     private readonly apis: ReadonlyMap<number, ApiRegistration>,
     logger: Logger,
+    security: ConnectionSecurity,
   ) {
     this.clientHost = socket.remoteAddress ?? "unknown";
-    this.log = logger.child({ connection: id, client: `${this.clientHost}:${socket.remotePort}` });
+    this.log = logger;
+    this.listener = security.listener;
+    this.sasl = security.sasl;
+    this.certificatePrincipal = security.certificatePrincipal;
     this.frames = new FrameReader(broker.config.maxRequestBytes);
     socket.setNoDelay(true);
     socket.on("data", (data) => this.onData(data));
@@ -51,11 +76,25 @@ export class Connection {
     });
   }
 
+  /** Set by authentication: SASL, else a client certificate; anonymous otherwise. */
+  get principal(): string {
+    return this.sasl?.principal ?? this.certificatePrincipal ?? ANONYMOUS_PRINCIPAL;
+  }
+
   close(reason: string, details: Record<string, unknown> = {}): void {
     if (this.closed) return;
     this.closed = true;
     this.log.warn(details, `closing connection: ${reason}`);
     this.socket.destroy();
+  }
+
+  /** Closes after the responses written so far reach the client (a refused authentication). */
+  private closeAfterResponses(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.log.info(`closing connection: ${reason}`);
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
   private onData(data: Buffer): void {
@@ -94,6 +133,7 @@ export class Connection {
   }
 
   private start(frame: Buffer): void {
+    if (this.sasl?.legacyFraming) return this.startLegacySaslToken(this.sasl, frame);
     let preamble: ReturnType<typeof readRequestPreamble>;
     try {
       preamble = readRequestPreamble(frame);
@@ -101,6 +141,8 @@ export class Connection {
       return this.close("malformed request header", { err: error });
     }
     const { apiKey, apiVersion, correlationId } = preamble;
+    const refusal = this.sasl?.refusal(apiKey);
+    if (refusal) return this.close(refusal, { apiKey, apiVersion });
     const api = this.apis.get(apiKey);
     if (!api) return this.close("unknown api key", { apiKey, apiVersion });
     if (apiVersion < api.minVersion || apiVersion > api.maxVersion) {
@@ -108,7 +150,7 @@ export class Connection {
       return this.close("unsupported api version", { apiKey, apiVersion });
     }
     let request: unknown;
-    let context: RequestContext;
+    let context: SaslRequestContext;
     try {
       const { header, bodyOffset } = decodeRequestHeader(frame);
       request = decodeRequestBody(apiKey as ApiKeyNumber, apiVersion, frame, bodyOffset);
@@ -118,8 +160,11 @@ export class Connection {
         apiVersion,
         clientHost: this.clientHost,
         connectionId: this.id,
+        principal: this.principal,
+        listener: this.listener,
         log: this.log,
         releaseConnection: () => this.release(),
+        saslSession: this.sasl,
       };
     } catch (error) {
       return this.close("malformed request", { apiKey, apiVersion, correlationId, err: error });
@@ -144,6 +189,30 @@ export class Connection {
       (error: unknown) => {
         this.log.error({ err: error, apiKey, apiVersion, correlationId }, "request handler failed");
         this.close("request handler failed");
+      },
+    );
+  }
+
+  /**
+   * After a v0 SaslHandshake the client sends bare size-prefixed SASL tokens and expects bare
+   * size-prefixed answers until authentication completes; a failure closes the connection.
+   */
+  private startLegacySaslToken(session: SaslSession, token: Buffer): void {
+    const slot: ResponseSlot = { chunks: null, done: false };
+    this.inFlight.push(slot);
+    session.authenticate(token).then(
+      (result) => {
+        if (result.outcome === "failed") return this.close("SASL authentication failed");
+        const size = Buffer.alloc(4);
+        size.writeInt32BE(result.authBytes.length);
+        slot.chunks = [size, result.authBytes];
+        slot.done = true;
+        this.release();
+        this.flush();
+      },
+      (error: unknown) => {
+        this.log.error({ err: error }, "SASL authentication failed unexpectedly");
+        this.close("SASL authentication failed");
       },
     );
   }
@@ -177,6 +246,9 @@ export class Connection {
       for (const chunk of slot.chunks) this.socket.write(chunk);
     }
     if (wrote) this.socket.uncork();
+    if (this.sasl?.state === "failed" && this.inFlight.length === 0) {
+      return this.closeAfterResponses("SASL authentication failed");
+    }
     if (this.socket.isPaused() && this.inFlight.length < MAX_IN_FLIGHT) this.pump();
   }
 }

@@ -349,7 +349,7 @@ describe("three brokers over one bucket and one PostgreSQL", () => {
           const lines = broker
             .logs()
             .split("\n")
-            .filter((line) => /handoff|handed|upload|fenced|commit/i.test(line));
+            .filter((line) => /hand(off|ed|ing)|fenced|timed out|"level":(40|50)/i.test(line));
           console.error(`broker ${broker.brokerId} handoff/upload log:\n${lines.slice(-40).join("\n")}`);
         }
         throw error;

@@ -75,7 +75,8 @@ describe("connection", () => {
     expect(byKey.get(ApiKey.ListOffsets)).toMatchObject({ minVersion: 0, maxVersion: 10 });
     expect(byKey.get(ApiKey.Metadata)).toMatchObject({ minVersion: 0, maxVersion: 12 });
     expect(byKey.get(ApiKey.DescribeLogDirs)).toMatchObject({ minVersion: 0, maxVersion: 4 });
-    expect(byKey.has(ApiKey.SaslHandshake)).toBe(false);
+    expect(byKey.get(ApiKey.SaslHandshake)).toMatchObject({ minVersion: 0, maxVersion: 1 });
+    expect(byKey.get(ApiKey.SaslAuthenticate)).toMatchObject({ minVersion: 0, maxVersion: 2 });
     client.close();
   });
 

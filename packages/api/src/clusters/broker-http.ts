@@ -71,3 +71,19 @@ export async function fetchClusterTraffic(
     return null;
   }
 }
+
+/** The broker's own account of its security boundary (`GET /security`); null when unavailable. */
+export async function fetchSecuritySummary(
+  httpEndpoint: string | null,
+  timeoutMs = 3000,
+): Promise<Record<string, unknown> | null> {
+  if (!httpEndpoint) return null;
+  try {
+    const response = await fetch(new URL("/security", httpEndpoint), {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return response.ok ? ((await response.json()) as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

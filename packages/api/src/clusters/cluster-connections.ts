@@ -56,7 +56,7 @@ export class ClusterConnections {
     const settings = connectionSettings(cluster);
     const clients = {
       admin: new KafkaAdminClient(settings),
-      reader: new PartitionReader(settings.bootstrap),
+      reader: new PartitionReader(settings.bootstrap, { tls: settings.tls, sasl: settings.sasl }),
     };
     this.clients.set(cluster.id, { version, clients });
     return clients;

@@ -4,6 +4,7 @@
 // kafkajs is CommonJS: Node's ESM loader gives its exports only as the default export.
 import kafkajs, { type Kafka } from "kafkajs";
 import { AdminRequests } from "./admin-requests.js";
+import { SecurityRequests } from "./security-requests.js";
 
 const { ConfigResourceTypes, Kafka: KafkaClient, logLevel } = kafkajs;
 
@@ -111,10 +112,13 @@ export class KafkaAdminClient {
   private readonly kafka: Kafka;
   private readonly requests: AdminRequests;
   readonly bootstrap: readonly string[];
+  /** ACLs and SCRAM users. */
+  readonly security: SecurityRequests;
 
   constructor(readonly settings: KafkaConnectionSettings) {
     this.bootstrap = settings.bootstrap;
-    this.requests = new AdminRequests(settings.bootstrap);
+    this.requests = new AdminRequests(settings.bootstrap, { tls: settings.tls, sasl: settings.sasl });
+    this.security = new SecurityRequests((call) => this.requests.withConnection(call));
     const sasl = settings.sasl;
     this.kafka = new KafkaClient({
       clientId: "streambed-console",
@@ -360,7 +364,6 @@ export class KafkaAdminClient {
 
   /** Creates a topic; the broker's refusal (exists, invalid config…) is a BrokerRefusedError. */
   createTopic(topic: { name: string; partitions: number; configs: Record<string, string> }): Promise<void> {
-    this.requireProtocolAccess();
     return this.requests.createTopic(topic);
   }
 
@@ -370,12 +373,10 @@ export class KafkaAdminClient {
     changes: readonly { name: string; value: string | null }[],
     options: { validateOnly?: boolean } = {},
   ): Promise<void> {
-    this.requireProtocolAccess();
     return this.requests.alterTopicConfigs(name, changes, options.validateOnly ?? false);
   }
 
   deleteTopic(name: string): Promise<void> {
-    this.requireProtocolAccess();
     return this.requests.deleteTopic(name);
   }
 
@@ -384,17 +385,7 @@ export class KafkaAdminClient {
     groupId: string,
     offsets: readonly { topic: string; partition: number; offset: bigint }[],
   ): Promise<void> {
-    this.requireProtocolAccess();
     return this.requests.commitGroupOffsets(groupId, offsets);
-  }
-
-  /** The console's own protocol connections speak plaintext without SASL so far. */
-  private requireProtocolAccess(): void {
-    if (this.settings.sasl || this.settings.tls)
-      throw new BrokerRefusedError(
-        "UNSUPPORTED_SASL_MECHANISM",
-        "changes to clusters that need SASL or TLS are not possible from the console yet",
-      );
   }
 
   private async withAdmin<T>(call: (admin: ReturnType<Kafka["admin"]>) => Promise<T>): Promise<T> {

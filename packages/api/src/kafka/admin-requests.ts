@@ -173,7 +173,8 @@ export class AdminRequests {
     );
   }
 
-  private async withConnection<T>(
+  /** Runs `call` on a connection to the first bootstrap broker that answers, closed afterwards. */
+  async withConnection<T>(
     call: (connection: KafkaConnection) => Promise<T>,
     addresses: readonly string[] = this.bootstrap,
   ): Promise<T> {

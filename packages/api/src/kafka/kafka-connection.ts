@@ -2,6 +2,7 @@
 // and the API versions agreed with the broker through ApiVersions. Encoding and decoding stay in
 // @streambed/protocol; this module only moves frames and keeps requests and responses paired.
 import net from "node:net";
+import tls from "node:tls";
 import {
   ApiKey,
   type ApiKeyNumber,
@@ -13,6 +14,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from "@streambed/protocol";
+import { authenticate, type SaslCredentials } from "./sasl-client.js";
 
 export const CONSOLE_CLIENT_ID = "streambed-console";
 /** What ApiVersions v3+ tells the broker about us (it shows in the broker's client metrics). */
@@ -27,6 +29,10 @@ export interface KafkaConnectionOptions {
   connectTimeoutMs?: number;
   /** Default 10 000 ms, for each request. */
   requestTimeoutMs?: number;
+  /** Connect over TLS (the broker's certificate is checked against Node's CAs and NODE_EXTRA_CA_CERTS). */
+  tls?: boolean;
+  /** Log in with SASL after agreeing on versions. */
+  sasl?: SaslCredentials;
 }
 
 /** The socket failed, timed out or closed, or the peer sent something that is not a Kafka response. */
@@ -98,12 +104,14 @@ export class KafkaConnection {
     const { host, port } = parseBrokerAddress(address);
     const connectTimeoutMs = options.connectTimeoutMs ?? 3000;
     const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const socket = net.connect({ host, port });
+      const socket = options.tls
+        ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host })
+        : net.connect({ host, port });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new KafkaConnectionError(address, `no connection within ${connectTimeoutMs} ms`));
       }, connectTimeoutMs);
-      socket.once("connect", () => {
+      socket.once(options.tls ? "secureConnect" : "connect", () => {
         clearTimeout(timer);
         socket.removeAllListeners("error");
         resolve(socket);
@@ -120,6 +128,7 @@ export class KafkaConnection {
     const connection = new KafkaConnection(address, socket, options.requestTimeoutMs ?? 10_000);
     try {
       await connection.negotiateVersions();
+      if (options.sasl) await authenticate(connection, options.sasl);
     } catch (error) {
       connection.close();
       throw error;

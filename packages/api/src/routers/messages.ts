@@ -1,7 +1,9 @@
 // The messages router: browse one partition from an offset, a timestamp, the beginning, or its
-// last N records — key, value (JSON pretty-printed, text, or binary as hex), headers, timestamp.
+// last N records — key, value (JSON pretty-printed, text, or binary as hex), headers, timestamp —
+// with values masked by the masking rules the user's role is not exempt from.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { maskPayload, ruleAppliesTo } from "../governance/masking.js";
 import { clusterProcedure, createTRPCRouter } from "../trpc.js";
 import { topicName } from "./topics.js";
 
@@ -28,12 +30,24 @@ export const messagesRouter = createTRPCRouter({
             ? { offset: BigInt(input.from.offset) }
             : { timestamp: input.from.timestamp };
     try {
-      return await ctx.reader.read({
+      const result = await ctx.reader.read({
         topic: input.topic,
         partition: input.partition,
         from,
         maxMessages: input.limit,
       });
+      // Masking rules for this topic that the user's role is not exempt from.
+      const rules = (await ctx.db.maskingRule.findMany()).filter((rule) =>
+        ruleAppliesTo(rule, input.topic, ctx.user?.role ?? "viewer"),
+      );
+      return {
+        ...result,
+        messages: result.messages.map((message) => {
+          if (!message.value || rules.length === 0) return { ...message, masked: false };
+          const { payload, masked } = maskPayload(message.value, rules);
+          return { ...message, value: payload, masked };
+        }),
+      };
     } catch (error) {
       const name = (error as Error).name;
       if (name === "UnknownTopicError" || name === "PartitionNotFoundError" || name === "TopicNotFoundError")

@@ -101,3 +101,28 @@ describe("messages router", () => {
     expect(offset.code).toBe("BAD_REQUEST");
   });
 });
+
+describe("masking in the message browser", () => {
+  it("hides masked fields from a viewer but not from an exempt admin, and refuses bad rules", async () => {
+    const { id } = await context
+      .caller()
+      .masking.create({ topicPattern: "events-*", fieldPath: "currency", exemptRoles: ["admin"] });
+    const asViewer = await context
+      .caller("viewer@example.com", null, "viewer")
+      .messages.browse({ topic, partition: 0, from: { kind: "earliest" }, limit: 1 });
+    expect(asViewer.messages[0]).toMatchObject({ masked: true });
+    expect(JSON.parse(asViewer.messages[0]?.value?.text ?? "{}")).toEqual({ amount: 12, currency: "****" });
+    const asAdmin = await context
+      .caller()
+      .messages.browse({ topic, partition: 0, from: { kind: "earliest" }, limit: 1 });
+    expect(asAdmin.messages[0]?.masked).toBe(false);
+    expect(asAdmin.messages[0]?.value?.text).toContain('"EUR"');
+    expect(
+      (await refusal(context.caller().masking.create({ topicPattern: "x", regex: "(" }))).message,
+    ).toContain("not a regular expression");
+    expect((await refusal(context.caller().masking.create({ topicPattern: "x" }))).message).toContain(
+      "a field path or a regular expression",
+    );
+    await context.caller().masking.remove({ id });
+  });
+});

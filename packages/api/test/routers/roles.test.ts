@@ -18,7 +18,8 @@ const procedures = Object.entries(
 const OPEN = new Set(["auth.login", "auth.logout", "auth.me"]);
 /** Mutations a viewer may make: only about themselves. */
 const SELF_SERVICE = new Set([...OPEN, "auth.changePassword"]);
-const ADMIN_ONLY = /^(clusters|users)\./;
+const ADMIN_ONLY =
+  /^(clusters|users|masking)\.|^iam\.(createAcl|deleteAcl|applyEngineAcls|setScramPassword|deleteScramUser)$/;
 
 function call(caller: ReturnType<ConsoleTestContext["caller"]>, path: string): Promise<unknown> {
   let target: unknown = caller;

@@ -17,6 +17,8 @@ export interface OpenedObjectStorage {
   faults: FaultInjectingObjectStore | undefined;
   /** Where the data lives, for logs and /stats (never credentials). */
   location: { endpoint: string; bucket: string; region: string; embedded: boolean };
+  /** The bucket's default encryption as S3 reports it. */
+  bucketEncryption(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export async function openObjectStorage(config: BrokerConfig, logger: Logger): P
       region: options.region,
       embedded,
     },
+    bucketEncryption: () => s3.bucketEncryption(),
     async stop() {
       await stopEmbedded?.();
     },

@@ -8,6 +8,7 @@ import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectsCommand,
+  GetBucketEncryptionCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -205,6 +206,26 @@ export class S3ObjectStore implements ObjectStore {
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
     });
+  }
+
+  /**
+   * The bucket's default encryption, for the security summary: e.g. "aws:kms", "AES256", "none",
+   * or "unknown (…)" when the endpoint cannot say (s3rver does not implement it).
+   */
+  async bucketEncryption(): Promise<string> {
+    try {
+      const response = await this.client.send(new GetBucketEncryptionCommand({ Bucket: this.bucket }));
+      const algorithms = (response.ServerSideEncryptionConfiguration?.Rules ?? []).flatMap((rule) =>
+        rule.ApplyServerSideEncryptionByDefault?.SSEAlgorithm
+          ? [rule.ApplyServerSideEncryptionByDefault.SSEAlgorithm]
+          : [],
+      );
+      return algorithms.length > 0 ? algorithms.join(", ") : "none";
+    } catch (error) {
+      const name = (error as { name?: string }).name ?? "";
+      if (name === "ServerSideEncryptionConfigurationNotFoundError") return "none";
+      return `unknown (${name || (error as Error).message})`;
+    }
   }
 
   async put(key: string, body: Buffer | readonly Buffer[], options: RequestOptions = {}) {

@@ -29,13 +29,41 @@ export default function AuditPage() {
     <>
       <PageHeader
         title="Audit log"
-        description="Every change made through the console: who made it, when, and what it changed."
+        description="Every change made through the console, and every login: who, when, and what it changed."
+        actions={<ExportLink />}
       />
       {/* Next requires a Suspense boundary around useSearchParams in a client page, or it cannot prerender the page. */}
       <Suspense fallback={<Loading label="Loading the audit log…" />}>
         <AuditLog />
       </Suspense>
     </>
+  );
+}
+
+/** Downloads the log as CSV with the page's current filters. */
+function ExportLink() {
+  return (
+    <Suspense>
+      <ExportLinkWithFilters />
+    </Suspense>
+  );
+}
+
+function ExportLinkWithFilters() {
+  const params = useSearchParams();
+  const query = new URLSearchParams();
+  for (const key of ["target", "action"]) {
+    const value = params.get(key);
+    if (value) query.set(key, value);
+  }
+  return (
+    <a
+      className="sb-button sb-button-secondary"
+      href={`/api/audit/csv${query.size > 0 ? `?${query}` : ""}`}
+      download
+    >
+      Export CSV
+    </a>
   );
 }
 

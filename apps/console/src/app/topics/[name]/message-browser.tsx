@@ -86,12 +86,30 @@ const columns: Column<Message>[] = [
       <>
         {row.compression !== "none" && <Badge>{row.compression}</Badge>}
         {row.isTransactional && <Badge tone="info">transactional</Badge>}
+        {row.masked && (
+          <Badge tone="warning" title="Parts of this value are hidden by a data-masking rule for your role">
+            masked
+          </Badge>
+        )}
       </>
     ),
   },
 ];
 
 type StartKind = BrowseInput["from"]["kind"];
+
+/**
+ * Downloads the page as shown — masked values stay masked, since masking happens on the server
+ * before anything reaches the browser.
+ */
+function exportPage(result: RouterOutputs["messages"]["browse"]): void {
+  const blob = new Blob([JSON.stringify(result, null, 2)], { type: "application/json" });
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = `${result.topic}-${result.partition}-${result.startOffset}.json`;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
 
 export function MessageBrowser({ topic, partitions }: { topic: string; partitions: readonly number[] }) {
   const trpc = useTRPC();
@@ -225,6 +243,11 @@ export function MessageBrowser({ topic, partitions }: { topic: string; partition
                   <EmptyState title="No messages here">Nothing at or after this position yet.</EmptyState>
                 }
               />
+              {result.messages.length > 0 && (
+                <Button variant="secondary" onClick={() => exportPage(result)}>
+                  Export these messages (JSON)
+                </Button>
+              )}
               {result.messages.length > 0 && BigInt(result.nextOffset) < BigInt(result.highWatermark) && (
                 <Button
                   variant="secondary"
