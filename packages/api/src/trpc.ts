@@ -95,7 +95,7 @@ export const adminProcedure = requireRole("admin");
 /** A logged-in user changing their own password, even when that is all they may do. */
 export const passwordChangeProcedure = requireRole("viewer", { allowPasswordChange: true });
 
-/** The selected cluster, or the default one; NOT_FOUND when none is registered. */
+/** The selected cluster, or the default one; PRECONDITION_FAILED when none is registered. */
 export async function resolveCluster(
   db: PrismaClient,
   selectedClusterId: string | null,
