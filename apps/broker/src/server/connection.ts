@@ -30,6 +30,8 @@ interface ResponseSlot {
 
 /** Stop reading from a client that has this many requests in flight. */
 const MAX_IN_FLIGHT = 100;
+/** What a client may send before it has authenticated on a SASL listener (Kafka's sasl receive size). */
+const MAX_UNAUTHENTICATED_REQUEST_BYTES = 512 * 1024;
 
 /** A client that does not close its end after a refused authentication is cut off after this. */
 const CLOSE_GRACE_MS = 5000;
@@ -67,7 +69,7 @@ export class Connection {
     this.listener = security.listener;
     this.sasl = security.sasl;
     this.certificatePrincipal = security.certificatePrincipal;
-    this.frames = new FrameReader(broker.config.maxRequestBytes);
+    this.frames = new FrameReader(() => this.maxRequestBytes());
     socket.setNoDelay(true);
     socket.on("data", (data) => this.onData(data));
     socket.on("error", (error) => this.log.debug({ err: error }, "socket error"));
@@ -97,13 +99,26 @@ export class Connection {
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
+  /**
+   * The largest request this connection may send now: before SASL authentication only Kafka's
+   * 512 KiB (sasl handshake and tokens are small), so an unauthenticated client cannot make the
+   * broker buffer --max-request-bytes.
+   */
+  private maxRequestBytes(): number {
+    const limit = this.broker.config.maxRequestBytes;
+    return this.sasl && this.sasl.principal === undefined
+      ? Math.min(limit, MAX_UNAUTHENTICATED_REQUEST_BYTES)
+      : limit;
+  }
+
   private onData(data: Buffer): void {
     if (this.closed) return;
     for (const result of this.frames.push(data)) {
       if (result.kind === "oversized") {
         return this.close("request larger than the maximum request size", {
           size: result.size,
-          maxRequestBytes: this.broker.config.maxRequestBytes,
+          maxRequestBytes: this.maxRequestBytes(),
+          authenticated: this.sasl ? this.sasl.principal !== undefined : null,
         });
       }
       if (result.kind === "invalid") return this.close("negative request size", { size: result.size });

@@ -1,5 +1,6 @@
 // Splits a TCP byte stream into Kafka request frames (int32 size prefix + payload) and enforces
-// the maximum request size before buffering a frame's body.
+// the maximum request size before buffering a frame's body. The limit may change over the
+// connection's life (smaller before SASL authentication), so it is asked for each frame.
 
 export type FrameResult =
   | { kind: "frame"; frame: Buffer }
@@ -10,7 +11,11 @@ export class FrameReader {
   private chunks: Buffer[] = [];
   private buffered = 0;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  private readonly maxFrameBytes: () => number;
+
+  constructor(maxFrameBytes: number | (() => number)) {
+    this.maxFrameBytes = typeof maxFrameBytes === "number" ? () => maxFrameBytes : maxFrameBytes;
+  }
 
   /** Adds bytes from the socket and returns every complete frame (or the first size violation). */
   push(data: Buffer): FrameResult[] {
@@ -20,7 +25,7 @@ export class FrameReader {
     while (this.buffered >= 4) {
       const size = this.peekSize();
       if (size < 0) return [...results, { kind: "invalid", size }];
-      if (size > this.maxFrameBytes) return [...results, { kind: "oversized", size }];
+      if (size > this.maxFrameBytes()) return [...results, { kind: "oversized", size }];
       if (this.buffered < 4 + size) break;
       const all = this.take(4 + size);
       results.push({ kind: "frame", frame: all.subarray(4) });

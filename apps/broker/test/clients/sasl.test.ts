@@ -211,6 +211,37 @@ describe("the SASL listener's connection rules", () => {
     raw.close();
   });
 
+  it("refuses a request over 512 KiB before authentication, and serves large ones after", async () => {
+    const stranger = await RawClient.connect(saslPort);
+    const oversized = Buffer.alloc(4);
+    oversized.writeInt32BE(1024 * 1024);
+    stranger.writeRaw(oversized);
+    expect(await stranger.waitClosed()).toBe(true);
+
+    const admin = await RawClient.connect(saslPort);
+    await saslLogin(admin, "SCRAM-SHA-512", "admin", PASSWORD);
+    // After login a ~1.1 MB request (a validate-only CreateTopics carrying many configs) is read and
+    // answered rather than cut off.
+    const created = await admin.request(ApiKey.CreateTopics, 7, {
+      topics: [
+        {
+          name: uniqueName("large-request"),
+          numPartitions: 1,
+          replicationFactor: -1,
+          assignments: [],
+          configs: Array.from({ length: 1100 }, (_, index) => ({
+            name: `unknown.config.${index}`,
+            value: "x".repeat(1000),
+          })),
+        },
+      ],
+      timeoutMs: 10_000,
+      validateOnly: true,
+    });
+    expect(created.topics[0]?.errorCode).toBe(ErrorCode.INVALID_CONFIG);
+    admin.close();
+  });
+
   it("answers a failed login with SASL_AUTHENTICATION_FAILED, then closes", async () => {
     const raw = await RawClient.connect(saslPort);
     const result = await saslLogin(raw, "PLAIN", "admin", "bad");
