@@ -2,7 +2,7 @@
 // retention settings and consumer groups (from the brokers), ownership and declared clients (from
 // the console's database), and the findings they add up to.
 import type { Prisma, PrismaClient } from "@streambed/db";
-import type { GroupSummary, KafkaAdminClient, TopicSummary } from "../kafka/admin-client.js";
+import type { ClusterOverview, GroupSummary, KafkaAdminClient, TopicSummary } from "../kafka/admin-client.js";
 import { type DeclaredConsumer, type Finding, findings, type TopicFacts } from "./findings.js";
 
 export interface TopicState extends TopicSummary, TopicFacts {
@@ -10,6 +10,8 @@ export interface TopicState extends TopicSummary, TopicFacts {
 }
 
 export interface ClusterState {
+  /** The brokers' Metadata as read for this state, so callers need not ask again. */
+  overview: ClusterOverview;
   topics: TopicState[];
   groups: GroupSummary[];
   ownerships: OwnershipRow[];
@@ -74,6 +76,7 @@ export async function loadClusterState(
       replayWindowMs: client.replayWindowMs === null ? null : Number(client.replayWindowMs),
     }));
   return {
+    overview,
     topics,
     groups,
     ownerships,

@@ -234,10 +234,14 @@ export class KafkaAdminClient {
     });
   }
 
-  /** Every consumer group the brokers know (empty ones too), with per-partition lag in records. */
-  async groups(): Promise<GroupSummary[]> {
+  /**
+   * Every consumer group the brokers know (empty ones too), with per-partition lag in records; with
+   * `only`, just those of them (the others are neither described nor their offsets fetched).
+   */
+  async groups(only?: readonly string[]): Promise<GroupSummary[]> {
     return this.withAdmin(async (admin) => {
-      const { groups } = await admin.listGroups();
+      const listed = (await admin.listGroups()).groups;
+      const groups = only ? listed.filter((group) => only.includes(group.groupId)) : listed;
       if (groups.length === 0) return [];
       const described = await admin.describeGroups(groups.map((group) => group.groupId));
       const endOffsets = new Map<string, Map<number, string>>();

@@ -8,8 +8,7 @@ import { clusterProcedure, createTRPCRouter } from "../trpc.js";
 
 export const clusterRouter = createTRPCRouter({
   overview: clusterProcedure.query(async ({ ctx }) => {
-    const [overview, state, traffic, samples] = await Promise.all([
-      ctx.kafka.overview(),
+    const [state, traffic, samples] = await Promise.all([
       loadClusterState(ctx.db, ctx.cluster.id, ctx.kafka),
       fetchClusterTraffic(ctx.cluster.httpEndpoint),
       ctx.db.topicSample.findMany({
@@ -18,6 +17,7 @@ export const clusterRouter = createTRPCRouter({
         select: { at: true, bytesIn: true, bytesOut: true, endOffset: true },
       }),
     ]);
+    const { overview } = state;
     // Cluster totals per sampling round, for the throughput chart and the current rates.
     const rounds = new Map<number, { bytesIn: bigint | null; bytesOut: bigint | null; records: bigint }>();
     for (const sample of samples) {

@@ -95,7 +95,7 @@ export const groupsRouter = createTRPCRouter({
   }),
 
   detail: clusterProcedure.input(z.object({ groupId })).query(async ({ ctx, input }) => {
-    const group = (await ctx.kafka.groups()).find((candidate) => candidate.groupId === input.groupId);
+    const group = (await ctx.kafka.groups([input.groupId]))[0];
     if (!group) throw new TRPCError({ code: "NOT_FOUND", message: `group ${input.groupId} does not exist` });
     const [members, history] = await Promise.all([
       ctx.kafka.groupMembers(input.groupId),
@@ -146,7 +146,7 @@ export const groupsRouter = createTRPCRouter({
       input.strategy === "timestamp"
         ? await ctx.kafka.offsetsForTimestamp(input.topic, input.timestamp ?? 0)
         : null;
-    const group = (await ctx.kafka.groups()).find((candidate) => candidate.groupId === input.groupId);
+    const group = (await ctx.kafka.groups([input.groupId]))[0];
     const committedOf = new Map(
       (group?.partitions ?? [])
         .filter((partition) => partition.topic === input.topic && BigInt(partition.committedOffset) >= 0n)
