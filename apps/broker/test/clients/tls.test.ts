@@ -1,11 +1,12 @@
 // TLS listeners with a CA generated here by openssl: kcat and confluent-kafka over SASL_SSL
 // trusting it through ssl.ca.location, and mutual TLS on an SSL listener that requires a client
 // certificate: accepted (principal "User:<subject DN>") with one, refused without.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrokerProcess, freePort } from "../support/broker-process.js";
-import { kcat, runChecked, runCommand, runPython, uniqueName } from "../support/tools.js";
+import { createClientCertificate, createTestCertificates } from "../support/certificates.js";
+import { kcat, runCommand, runPython, uniqueName } from "../support/tools.js";
 
 const PASSWORD = "tls-bootstrap-pw";
 let dir: string;
@@ -13,67 +14,10 @@ let broker: BrokerProcess;
 let saslSslPort: number;
 let sslPort: number;
 
-async function openssl(...args: string[]): Promise<void> {
-  await runChecked("openssl", args);
-}
-
-/** A CA, a server certificate for 127.0.0.1 and a client certificate, all signed by the CA. */
-async function createCertificates(): Promise<void> {
-  const file = (name: string) => path.join(dir, name);
-  await openssl(
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-days",
-    "1",
-    "-keyout",
-    file("ca.key"),
-    "-out",
-    file("ca.pem"),
-    "-subj",
-    "/CN=streambed-test-ca",
-  );
-  writeFileSync(file("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  for (const [name, subject] of [
-    ["server", "/CN=localhost"],
-    ["client", "/O=streambed/OU=eng/CN=client"],
-  ] as const) {
-    await openssl(
-      "req",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      file(`${name}.key`),
-      "-out",
-      file(`${name}.csr`),
-      "-subj",
-      subject,
-    );
-    await openssl(
-      "x509",
-      "-req",
-      "-in",
-      file(`${name}.csr`),
-      "-CA",
-      file("ca.pem"),
-      "-CAkey",
-      file("ca.key"),
-      "-CAcreateserial",
-      "-days",
-      "1",
-      "-out",
-      file(`${name}.pem`),
-      ...(name === "server" ? ["-extfile", file("server.ext")] : []),
-    );
-  }
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(path.join(process.env.STREAMBED_TEST_TMP ?? "/tmp", "tls-"));
-  await createCertificates();
+  await createTestCertificates(dir);
+  await createClientCertificate(dir, "/O=streambed/OU=eng/CN=client");
   saslSslPort = await freePort();
   sslPort = await freePort();
   broker = await BrokerProcess.start({
