@@ -20,6 +20,12 @@ import type { PartitionLog, TopicPartition } from "./log/partition-log.js";
 import { PostgresMetadataStore } from "./metadata/postgres-metadata-store.js";
 import { type ClusterTopicsReport, clusterTopicsReport } from "./metrics/cluster-topics.js";
 import { TopicTraffic, type TrafficByTopic } from "./metrics/topic-traffic.js";
+import { ProduceSchemaValidator, postgresSchemaIdLookup } from "./schemas/produce-validation.js";
+import type { RegistryAccess } from "./schemas/registry-access.js";
+import { createRegistryAccess } from "./schemas/registry-auth.js";
+import { registerRegistryRoutes } from "./schemas/registry-routes.js";
+import { RegistryStore } from "./schemas/registry-store.js";
+import { SchemaRegistry } from "./schemas/schema-registry.js";
 import { AdminAuditLog } from "./security/admin-audit.js";
 import { AuthFailureLimiter } from "./security/auth-failure-limiter.js";
 import { BrokerAuthorizer } from "./security/authorizer.js";
@@ -86,10 +92,18 @@ export class Broker {
   cluster: BrokerCluster | undefined;
   /** SCRAM credentials (SASL), cached from PostgreSQL. */
   readonly credentials: CredentialStore;
+  /** Produce's schema id check for topics with confluent.*.schema.validation on. */
+  readonly schemaValidator: ProduceSchemaValidator;
   /** Admin API changes, written to audit_events. */
   readonly adminAudit: AdminAuditLog;
   /** The Kafka listeners; ports bound to 0 are filled in once listening. */
   private listeners: ListenerSpec[];
+  /** The schema registry served on the HTTP listener, over the metadata database. */
+  readonly schemaRegistry: SchemaRegistry;
+  /** Who may use the schema registry: basic auth with SASL credentials and the ACLs, while the authorizer is on. */
+  readonly registryAccess: RegistryAccess;
+  /** Failed logins per client address, counted across Kafka listeners and the registry. */
+  private readonly authFailures: AuthFailureLimiter;
 
   private constructor(
     readonly config: BrokerConfig,
@@ -137,12 +151,21 @@ export class Broker {
       },
     );
     this.storedSizes = new StoredSizes(metadata.client);
+    this.schemaRegistry = new SchemaRegistry(new RegistryStore(metadata.client));
     this.brokerId = config.brokerId;
     this.clusterId = config.clusterId;
     this.apis = new Map(apiRegistrations.map((api) => [api.apiKey, api]));
+    this.schemaValidator = new ProduceSchemaValidator(postgresSchemaIdLookup(metadata.client));
     this.credentials = new CredentialStore(metadata.client, {
       refreshMs: config.securityRefreshMs,
       logger: log.child({ component: "credentials" }),
+    });
+    this.authFailures = new AuthFailureLimiter(config.maxAuthFailuresPerMinute);
+    this.registryAccess = createRegistryAccess({
+      authorizer: this.authorizer,
+      credentials: this.credentials,
+      limiter: this.authFailures,
+      logger: log,
     });
     this.adminAudit = new AdminAuditLog(metadata.client, log.child({ component: "admin-audit" }), {
       brokerId: config.brokerId,
@@ -410,6 +433,12 @@ export class Broker {
         }),
       faults: this.objects.faults,
     });
+    registerRegistryRoutes(
+      this.httpServer,
+      this.schemaRegistry,
+      this.registryAccess,
+      this.log.child({ component: "schema-registry" }),
+    );
     const http = await this.httpServer.listen(httpListen.host, httpListen.port);
     // A wildcard listener is reached at the host clients are given for Kafka.
     const wildcard = http.address === "0.0.0.0" || http.address === "::";
@@ -440,7 +469,7 @@ export class Broker {
     const sasl = {
       enabledMechanisms: enabledSaslMechanisms(config.saslMechanisms),
       credentials: this.credentials,
-      limiter: new AuthFailureLimiter(config.maxAuthFailuresPerMinute),
+      limiter: this.authFailures,
       connectionsMaxReauthMs: config.connectionsMaxReauthMs,
       authFailureDelayMs: config.authFailureDelayMs,
     };
@@ -538,6 +567,7 @@ export class Broker {
       objects: await this.catalog.objectSummary(),
       collector: this.collector.stats(),
       compactor: this.compactor.stats(),
+      schemaValidation: this.schemaValidator.stats(),
       partitionsLed: this.logs.partitions().length,
       topicTraffic: this.heartbeatReport().traffic,
     };

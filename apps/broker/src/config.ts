@@ -160,7 +160,7 @@ export const configSources: Record<ConfigKey, { flag: string; env: string[]; des
   httpListen: {
     flag: "http-listen",
     env: ["STREAMBED_HTTP_LISTEN"],
-    description: "HTTP listener: /health, /stats, /cluster/topics, /security",
+    description: "HTTP listener: /health, /stats, /cluster/topics, /security and the schema registry",
   },
   autoCreateTopics: {
     flag: "auto-create-topics",

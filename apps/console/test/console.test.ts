@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
 import { type EmbeddedPostgresServer, startEmbeddedPostgres } from "@streambed/db";
 import { type Consumer, Kafka, logLevel } from "kafkajs";
 import pg from "pg";
@@ -673,6 +674,152 @@ describe("console", () => {
     await shot(page, "cluster-down");
     await page.goto(`${downConsoleUrl}/topics/no-such-topic`);
     await alert(page, /not answering/).waitFor({ timeout: 60_000 });
+    await page.close();
+  });
+});
+
+describe("schemas", () => {
+  it("decodes Avro, Protobuf and JSON Schema records, checks a new version live, and diffs versions", async () => {
+    // The registry the brokers serve on their HTTP endpoint, as the console registered it.
+    const database = new pg.Client({ connectionString: postgres!.databaseUrl });
+    await database.connect();
+    const { rows } = await database.query<{ http_endpoint: string }>(
+      "SELECT http_endpoint FROM console_clusters WHERE name = 'local'",
+    );
+    await database.end();
+    const registry = new SchemaRegistry({ host: rows[0]!.http_endpoint });
+    const topics = {
+      avro: `shipments-avro-${run}`,
+      protobuf: `shipments-protobuf-${run}`,
+      json: `shipments-json-${run}`,
+    };
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: Object.values(topics).map((topic) => ({ topic, numPartitions: 1 })) });
+    await admin.disconnect();
+    const shipment = {
+      type: "record" as const,
+      name: "Shipment",
+      namespace: "com.acme",
+      fields: [
+        { name: "id", type: "long" },
+        { name: "destination", type: "string" },
+      ],
+    };
+    const avro = await registry.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(shipment) },
+      { subject: `${topics.avro}-value` },
+    );
+    const protobuf = await registry.register(
+      {
+        type: SchemaType.PROTOBUF,
+        schema:
+          'syntax = "proto3";\npackage acme;\n\nmessage Parcel {\n  int64 id = 1;\n  string carrier = 2;\n}\n',
+      },
+      { subject: `${topics.protobuf}-value` },
+    );
+    const json = await registry.register(
+      {
+        type: SchemaType.JSON,
+        schema: JSON.stringify({
+          type: "object",
+          properties: { id: { type: "integer" }, fragile: { type: "boolean" } },
+          required: ["id"],
+        }),
+      },
+      { subject: `${topics.json}-value` },
+    );
+    const producer = kafka.producer();
+    await producer.connect();
+    for (const [topic, value] of [
+      [topics.avro, await registry.encode(avro.id, { id: 1, destination: "Lisbon" })],
+      [topics.protobuf, await registry.encode(protobuf.id, { id: 7, carrier: "dhl" })],
+      [topics.json, await registry.encode(json.id, { id: 3, fragile: true })],
+    ] as const)
+      await producer.send({ topic, acks: -1, messages: [{ key: "shipment", value }] });
+    await producer.disconnect();
+
+    const page = await newPage();
+    const browse = async (topic: string) => {
+      await page.goto(`${consoleUrl}/topics/${topic}`);
+      await page.getByLabel("Start at").selectOption({ label: "The beginning" });
+      await page.getByRole("button", { name: "Show messages" }).click();
+      const first = page.getByTestId("message-0");
+      await first.waitFor();
+      return first;
+    };
+    const avroMessage = await browse(topics.avro);
+    await avroMessage.getByText(`schema id ${avro.id} · AVRO`).waitFor();
+    expect(await avroMessage.textContent()).toContain('"destination": "Lisbon"');
+    expect(
+      await avroMessage.getByRole("link", { name: `schema id ${avro.id} · AVRO` }).getAttribute("href"),
+    ).toBe(`/schemas/${encodeURIComponent(`${topics.avro}-value`)}`);
+    await page
+      .getByTestId("topic-subjects")
+      .getByRole("link", { name: `${topics.avro}-value` })
+      .waitFor();
+    await shot(page, "messages-avro");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export these messages (JSON)" }).click(),
+    ]);
+    const exported = await readFile((await download.path()) ?? "", "utf8");
+    expect(exported).toContain('\\"destination\\": \\"Lisbon\\"');
+    expect(exported).toContain(`"subject": "${topics.avro}-value"`);
+
+    const protobufMessage = await browse(topics.protobuf);
+    await protobufMessage.getByText(`schema id ${protobuf.id} · PROTOBUF`).waitFor();
+    expect(await protobufMessage.textContent()).toContain('"carrier": "dhl"');
+    // @kafkajs/confluent-schema-registry writes no message indexes; the browser says so.
+    expect(await protobufMessage.textContent()).toContain("no message indexes");
+    await shot(page, "messages-protobuf");
+
+    const jsonMessage = await browse(topics.json);
+    await jsonMessage.getByText(`schema id ${json.id} · JSON`).waitFor();
+    expect(await jsonMessage.textContent()).toContain('"fragile": true');
+    await shot(page, "messages-json-schema");
+
+    const subject = `${topics.avro}-value`;
+    await page.goto(`${consoleUrl}/schemas`);
+    const row = page.getByTestId(`subject-row-${subject}`);
+    await row.waitFor();
+    expect((await cellTexts(row)).slice(0, 4)).toEqual([subject, "1", String(avro.id), "AVRO"]);
+    expect(await row.textContent()).toContain(topics.avro);
+    await shot(page, "schemas");
+
+    await row.getByRole("link", { name: subject }).click();
+    await page.waitForURL(`**/schemas/${encodeURIComponent(subject)}`);
+    const schemaText = page.getByLabel("Schema", { exact: true });
+    const check = page.getByTestId("compatibility-check");
+    const register = page.getByRole("button", { name: "Register version" });
+    // A new field without a default: records written with version 1 cannot be read.
+    await schemaText.fill(
+      JSON.stringify({ ...shipment, fields: [...shipment.fields, { name: "weight", type: "int" }] }, null, 2),
+    );
+    await check.filter({ hasText: "incompatible" }).waitFor();
+    expect(await check.textContent()).toContain("weight");
+    expect(await register.isDisabled()).toBe(true);
+    await shot(page, "schema-incompatible");
+
+    await schemaText.fill(
+      JSON.stringify(
+        { ...shipment, fields: [...shipment.fields, { name: "carrier", type: "string", default: "" }] },
+        null,
+        2,
+      ),
+    );
+    await check.filter({ hasText: "Compatible with the latest version" }).waitFor();
+    await register.click();
+    await page.getByTestId("registered-version").filter({ hasText: "Registered version 2" }).waitFor();
+    await page.getByTestId("subject-latest-version").filter({ hasText: /^2$/ }).waitFor();
+    const diff = page.getByRole("table").filter({ has: page.getByText("Version 1 → Version 2") });
+    await diff.waitFor();
+    expect(await diff.locator("caption").textContent()).toMatch(/\d+ lines? added, \d+ lines? removed/);
+    expect(await diff.locator("td.sb-diff-added", { hasText: '"carrier"' }).count()).toBeGreaterThan(0);
+    await shot(page, "schema-diff");
+
+    await page.goto(`${consoleUrl}/audit`);
+    await page.getByRole("cell", { name: "schema.register" }).first().waitFor();
     await page.close();
   });
 });

@@ -9,6 +9,7 @@ import { maskingRouter } from "./routers/masking.js";
 import { messagesRouter } from "./routers/messages.js";
 import { ownershipRouter } from "./routers/ownership.js";
 import { retentionRouter } from "./routers/retention.js";
+import { schemasRouter } from "./routers/schemas.js";
 import { topicsRouter } from "./routers/topics.js";
 import { usersRouter } from "./routers/users.js";
 import { createCallerFactory, createTRPCRouter } from "./trpc.js";
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   iam: iamRouter,
   messages: messagesRouter,
   masking: maskingRouter,
+  schemas: schemasRouter,
   audit: auditRouter,
 });
 

@@ -27,6 +27,7 @@ export { classNames } from "./class-names";
 export { ConfirmByTyping, type ConfirmByTypingProps } from "./confirm-by-typing";
 export { type Column, DataTable, type DataTableProps } from "./data-table";
 export { Dialog, type DialogProps } from "./dialog";
+export { DiffView, type DiffViewProps, describeDiff } from "./diff-view";
 export {
   DURATION_UNITS,
   DurationInput,
@@ -71,6 +72,16 @@ export {
   VisuallyHidden,
 } from "./layout";
 export { describeChart, LineChart, type LineChartProps } from "./line-chart";
+export {
+  type DiffCell,
+  type DiffKind,
+  type DiffLine,
+  diffLines,
+  type SideBySideRow,
+  sideBySide,
+  splitLines,
+  summariseDiff,
+} from "./line-diff";
 export { Sparkline, type SparklineProps } from "./sparkline";
 export { EmptyState, type EmptyStateProps, ErrorState, type ErrorStateProps, Loading } from "./states";
 export {

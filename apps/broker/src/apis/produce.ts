@@ -1,6 +1,7 @@
 // Produce: validates each partition's record batch (CRC, magic, sizes, timestamps, idempotent
 // sequence) without decompressing it, appends it to the partition log in request order, and
-// answers after the write (acks=1), after the WAL fsync (acks=all), or not at all (acks=0).
+// answers after the write (acks=1), after the WAL fsync (acks=all), or not at all (acks=0). Topics
+// with schema validation on have their records' schema ids checked against the registry first.
 // Legacy message sets (Produce v0–2) are up-converted to one v2 batch first.
 import { ApiKey, ErrorCode, errorName, KafkaProtocolError } from "@streambed/protocol";
 import {
@@ -10,6 +11,7 @@ import {
   validateBatchForAppend,
 } from "@streambed/protocol/records";
 import type { Broker } from "../broker.js";
+import { ProduceSchemaValidator } from "../schemas/produce-validation.js";
 import { authorizeTopic, authorizeTransactionalId } from "../security/request-authorization.js";
 import { topicConfigNumber, topicConfigString } from "../topics/topic-configs.js";
 import type { TopicState } from "../topics/topic-registry.js";
@@ -136,6 +138,12 @@ function appendPartition(
   }
 }
 
+/** A legacy message set as the v2 batch it will be appended as, or undefined when it does not convert. */
+function upConverted(records: Buffer): Buffer | undefined {
+  const conversion = upConvertMessageSet(records);
+  return conversion.ok ? conversion.batch : undefined;
+}
+
 export const produceApi = defineApi(ApiKey.Produce, { min: 0, max: 11 }, async (context, request) => {
   const { broker } = context;
   const acks = request.acks;
@@ -144,9 +152,27 @@ export const produceApi = defineApi(ApiKey.Produce, { min: 0, max: 11 }, async (
     request.transactionalId === null || authorizeTransactionalId(context, "WRITE", request.transactionalId);
   // Backpressure: while object storage is behind, new appends wait instead of growing memory.
   await broker.logs.admit();
-  const topics = request.topicData.map((topicData) => {
-    const topic = broker.topics.get(topicData.name);
-    const writeAllowed = transactionAllowed && authorizeTopic(context, "WRITE", topicData.name);
+  const targets = request.topicData.map((topicData) => ({
+    topicData,
+    topic: broker.topics.get(topicData.name),
+    writeAllowed: transactionAllowed && authorizeTopic(context, "WRITE", topicData.name),
+  }));
+  // Topics that validate schema ids are checked before anything is appended (the lookups are
+  // asynchronous; this connection's later requests wait, so their order is kept).
+  const schemaRefusals = new Map<string, string>();
+  for (const { topicData, topic, writeAllowed } of targets) {
+    if (!topic || !writeAllowed || !ProduceSchemaValidator.applies(topic)) continue;
+    for (const partitionData of topicData.partitionData) {
+      if (!partitionData.records || partitionData.records.length === 0) continue;
+      const batch = isLegacyMessageSet(partitionData.records)
+        ? upConverted(partitionData.records)
+        : partitionData.records;
+      if (!batch) continue;
+      const refusal = await broker.schemaValidator.check(topic, batch);
+      if (refusal) schemaRefusals.set(`${topicData.name}\u0000${partitionData.index}`, refusal);
+    }
+  }
+  const topics = targets.map(({ topicData, topic, writeAllowed }) => {
     const partitions = topicData.partitionData.map((partitionData) => {
       if (acks !== 0 && acks !== 1 && acks !== -1) {
         return failed(
@@ -181,6 +207,8 @@ export const produceApi = defineApi(ApiKey.Produce, { min: 0, max: 11 }, async (
           "This broker's lease is not valid: its partitions may be moving to other brokers",
         );
       }
+      const refusal = schemaRefusals.get(`${topicData.name}\u0000${partitionData.index}`);
+      if (refusal) return failed(partitionData.index, ErrorCode.INVALID_RECORD, refusal);
       return appendPartition(context, broker, topic, partitionData.index, partitionData.records, acks);
     });
     return { name: topicData.name, partitions };

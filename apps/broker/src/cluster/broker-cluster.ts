@@ -52,6 +52,9 @@ export interface BrokerClusterOptions {
 /** A handoff that does not finish in this long is abandoned and retried. */
 const HANDOFF_TIMEOUT_MS = 30_000;
 
+/** A step of applying a cluster change that runs longer than this is reported, and again each time. */
+const STEP_WARNING_MS = 5_000;
+
 export class BrokerCluster {
   private readonly handoffs = new Set<string>();
   private retryTimer: NodeJS.Timeout | null = null;
@@ -204,21 +207,48 @@ export class BrokerCluster {
 
   private async apply(change: ClusterChange): Promise<void> {
     if (this.stopped) return;
-    if (change.topicsChanged) await this.callbacks.topicsChanged();
+    // Each step is watched: the view awaits this before it polls again, so a step that hangs would
+    // freeze this broker's view of the cluster (and every handoff asked of it) without a word.
+    const step = <T>(name: string, fields: object, run: () => Promise<T>) => this.watched(name, fields, run);
+    if (change.topicsChanged) await step("reload topics", {}, () => this.callbacks.topicsChanged());
     for (const resigned of change.resigned) {
       this.handoffs.delete(`${resigned.topicId}/${resigned.partition}`);
-      await this.callbacks.resign(resigned.topicId, resigned.partition);
+      await step("resign", resigned, () => this.callbacks.resign(resigned.topicId, resigned.partition));
     }
     for (const led of change.becameLeader) {
-      await this.callbacks.lead(led.topicId, led.partition, led.leaderEpoch);
+      await step("lead", led, () => this.callbacks.lead(led.topicId, led.partition, led.leaderEpoch));
     }
     if (change.coordinatorSlotsGained.length > 0 || change.coordinatorSlotsLost.length > 0) {
       const owned = new Set(this.view.coordinatorSlots());
-      await this.callbacks.coordinatorSlotsChanged((groupId) =>
-        owned.has(this.view.coordinatorOf(groupId)?.slot ?? -1),
+      await step(
+        "move group coordinators",
+        { gained: change.coordinatorSlotsGained, lost: change.coordinatorSlotsLost },
+        () =>
+          this.callbacks.coordinatorSlotsChanged((groupId) =>
+            owned.has(this.view.coordinatorOf(groupId)?.slot ?? -1),
+          ),
       );
     }
     for (const handoff of change.handoffRequested) this.startHandoff(handoff);
+  }
+
+  /** Runs one step of applying a change, warning while it takes longer than STEP_WARNING_MS. */
+  private async watched<T>(name: string, fields: object, run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const timer = setInterval(
+      () =>
+        this.logger.warn(
+          { step: name, ...fields, ms: Math.round(performance.now() - started) },
+          "applying a cluster change is taking long",
+        ),
+      STEP_WARNING_MS,
+    );
+    timer.unref();
+    try {
+      return await run();
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   private retryHandoffs(): void {

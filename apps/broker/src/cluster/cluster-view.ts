@@ -10,6 +10,9 @@ import type {
   PartitionAssignment,
 } from "./cluster-store.js";
 
+/** A poll (reads plus the listeners it awaits) running longer than this is reported, and again each time. */
+const POLL_WARNING_MS = 5_000;
+
 export type ClusterViewStore = Pick<
   ClusterStore,
   "liveBrokers" | "readAssignment" | "assignmentFingerprint" | "currentController"
@@ -169,7 +172,19 @@ export class ClusterView {
   }
 
   private runPoll(): Promise<void> {
+    // A poll that hangs stops this broker from seeing any change (leadership, handoffs): say so.
+    const started = performance.now();
+    const watchdog = setInterval(
+      () =>
+        this.logger.warn(
+          { ms: Math.round(performance.now() - started) },
+          "polling the cluster assignment is taking long",
+        ),
+      POLL_WARNING_MS,
+    );
+    watchdog.unref();
     this.running = this.poll().finally(() => {
+      clearInterval(watchdog);
       this.running = undefined;
     });
     return this.running;

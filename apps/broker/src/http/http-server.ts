@@ -1,4 +1,5 @@
-// The broker's HTTP listener: /health today; /metrics and the schema registry mount here later.
+// The broker's HTTP listener: exact paths (/health, /stats, …) and path prefixes (the schema
+// registry's /subjects/…, /schemas/…) routed to their handlers; a handler's failure is a 500.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
@@ -11,19 +12,42 @@ export type HttpRoute = (
 export class HttpServer {
   private readonly server: http.Server;
   private readonly routes = new Map<string, HttpRoute>();
+  /** Longest prefix first, so a more specific mount wins. */
+  private readonly prefixRoutes: { prefix: string; handler: HttpRoute }[] = [];
 
   constructor(private readonly log: Logger) {
     this.server = http.createServer((request, response) => this.handle(request, response));
     this.server.on("clientError", (_error, socket) => socket.destroy());
   }
 
+  /** Serves exactly `path`. */
   route(path: string, handler: HttpRoute): void {
     this.routes.set(path, handler);
   }
 
+  /** Serves `prefix` and every path below it (`prefix/…`) that no exact route serves. */
+  routePrefix(prefix: string, handler: HttpRoute): void {
+    const normalized = prefix.replace(/\/+$/, "");
+    this.prefixRoutes.push({ prefix: normalized, handler });
+    this.prefixRoutes.sort((left, right) => right.prefix.length - left.prefix.length);
+  }
+
+  private find(path: string): HttpRoute | undefined {
+    const exact = this.routes.get(path);
+    if (exact) return exact;
+    return this.prefixRoutes.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`))?.handler;
+  }
+
   private handle(request: http.IncomingMessage, response: http.ServerResponse): void {
-    const path = new URL(request.url ?? "/", "http://broker").pathname;
-    const route = this.routes.get(path);
+    let path: string;
+    try {
+      path = new URL(request.url ?? "/", "http://broker").pathname;
+    } catch {
+      // An absolute-form target with an unparseable authority: the client's mistake, not a crash.
+      sendJson(response, 400, { error: "malformed request target" });
+      return;
+    }
+    const route = this.find(path);
     if (!route) {
       sendJson(response, 404, { error: "not found", path });
       return;

@@ -43,6 +43,14 @@ function define<const N extends string, const T extends ConfigTypeName>(
 
 const LONG_MAX = "9223372036854775807";
 
+const TOPIC_NAME_STRATEGY = "io.confluent.kafka.serializers.subject.TopicNameStrategy";
+/** The subject name strategies of Confluent's serializers, by their class names. */
+export const SUBJECT_NAME_STRATEGIES = [
+  TOPIC_NAME_STRATEGY,
+  "io.confluent.kafka.serializers.subject.RecordNameStrategy",
+  "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy",
+] as const;
+
 const TOPIC_CONFIG_DEFINITIONS = [
   define("cleanup.policy", "LIST", "delete", nonEmptyListOf("compact", "delete"), "log.cleanup.policy"),
   define(
@@ -55,6 +63,23 @@ const TOPIC_CONFIG_DEFINITIONS = [
   define("compression.gzip.level", "INT", "-1", gzipLevel, "compression.gzip.level"),
   define("compression.lz4.level", "INT", "9", between(1, 17), "compression.lz4.level"),
   define("compression.zstd.level", "INT", "3", between(-131072, 22), "compression.zstd.level"),
+  // Confluent Server's schema validation configs (see schemas/produce-validation.ts).
+  define("confluent.key.schema.validation", "BOOLEAN", "false", null, null),
+  define(
+    "confluent.key.subject.name.strategy",
+    "STRING",
+    TOPIC_NAME_STRATEGY,
+    oneOf(...SUBJECT_NAME_STRATEGIES),
+    null,
+  ),
+  define("confluent.value.schema.validation", "BOOLEAN", "false", null, null),
+  define(
+    "confluent.value.subject.name.strategy",
+    "STRING",
+    TOPIC_NAME_STRATEGY,
+    oneOf(...SUBJECT_NAME_STRATEGIES),
+    null,
+  ),
   define("delete.retention.ms", "LONG", "86400000", atLeast(0), "log.cleaner.delete.retention.ms"),
   define("file.delete.delay.ms", "LONG", "60000", atLeast(0), "log.segment.delete.delay.ms"),
   define("flush.messages", "LONG", LONG_MAX, atLeast(1), "log.flush.interval.messages"),
@@ -130,6 +155,14 @@ const TOPIC_CONFIG_DOCUMENTATION: Record<TopicConfigName, string> = {
   "compression.lz4.level": "Level used when compression.type is lz4: 1 to 17.",
   "compression.zstd.level":
     "Level used when compression.type is zstd: negative levels trade ratio for speed.",
+  "confluent.key.schema.validation":
+    "Whether produce refuses a batch whose record keys do not carry a schema id registered for the key subject.",
+  "confluent.key.subject.name.strategy":
+    "How the key subject is named: TopicNameStrategy (<topic>-key), RecordNameStrategy (the record's name) or TopicRecordNameStrategy (<topic>-<record name>).",
+  "confluent.value.schema.validation":
+    "Whether produce refuses a batch whose record values do not carry a schema id registered for the value subject.",
+  "confluent.value.subject.name.strategy":
+    "How the value subject is named: TopicNameStrategy (<topic>-value), RecordNameStrategy (the record's name) or TopicRecordNameStrategy (<topic>-<record name>).",
   "delete.retention.ms":
     "How long a tombstone stays readable in a compacted topic once compaction has reached it.",
   "file.delete.delay.ms":

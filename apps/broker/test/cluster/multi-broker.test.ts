@@ -5,7 +5,7 @@
 import { ApiKey, decodeResponse, ErrorCode } from "@streambed/protocol";
 import type { Kafka } from "kafkajs";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildBatch } from "../log/record-batch-builder.js";
 import { ClusterProcesses } from "../support/cluster-processes.js";
 import { RawClient } from "../support/raw-client.js";
@@ -54,6 +54,25 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
+// Evidence when a test fails: whether each broker still runs, and what it warned about (handoffs,
+// fencing, steps of the cluster view that took long, errors), newest last.
+afterEach((context) => {
+  if (context.task.result?.state !== "fail" || !cluster) return;
+  // A test that timed out never ran its own clean-up: a broker it froze must not stay frozen for
+  // the tests after it (SIGCONT to a running process changes nothing).
+  for (const broker of cluster.brokers) broker.resume();
+  for (const broker of cluster.brokers) {
+    const lines = broker
+      .logs()
+      .split("\n")
+      .filter((line) => /hand(off|ed|ing)|fenced|taking long|timed out|"level":(40|50|60)/i.test(line))
+      .filter((line) => !line.includes("fault injection is enabled"));
+    console.error(
+      `broker ${broker.brokerId} (${broker.running ? "running" : "not running"}) warnings and handoffs:\n${lines.slice(-60).join("\n")}`,
+    );
+  }
+});
+
 async function createTopic(partitions: number, configs: Record<string, string> = {}): Promise<string> {
   const topic = uniqueName("cluster");
   const admin = kafka.admin();
@@ -82,23 +101,57 @@ async function createTopic(partitions: number, configs: Record<string, string> =
 async function readAll(topic: string, expected: number): Promise<Map<number, string[]>> {
   const consumer = kafka.consumer({ groupId: uniqueName("reader"), retry: { retries: 12 } });
   const values = new Map<number, string[]>();
-  let count = 0;
+  // Distinct values: a producer that is not idempotent may have stored a retried batch twice, and
+  // those copies must not make the count complete before every value has been read.
+  const seen = new Set<string>();
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   const done = new Promise<void>((resolve) => {
     void consumer.run({
       eachMessage: async ({ partition, message }) => {
+        const value = message.value!.toString();
         const list = values.get(partition) ?? [];
-        list.push(message.value!.toString());
+        list.push(value);
         values.set(partition, list);
-        count += 1;
-        if (count >= expected) resolve();
+        seen.add(value);
+        if (seen.size >= expected) resolve();
       },
     });
   });
   await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 60_000))]);
   await consumer.disconnect();
   return values;
+}
+
+/** Every delivered record is at the offset its delivery report named; on a miss, says what was read. */
+function expectStoredAsDelivered(
+  read: { records: Delivery[]; watermarks?: Record<string, [number, number]> },
+  delivered: Delivery[],
+): void {
+  const stored = new Map(
+    read.records.map((record) => [`${record.partition}/${record.offset}`, record.value]),
+  );
+  const misplaced = delivered.filter(
+    (record) => stored.get(`${record.partition}/${record.offset}`) !== record.value,
+  );
+  if (misplaced.length > 0) {
+    const readRange = new Map<number, { first: number; last: number; count: number }>();
+    for (const record of read.records) {
+      const range = readRange.get(record.partition) ?? {
+        first: record.offset,
+        last: record.offset,
+        count: 0,
+      };
+      range.first = Math.min(range.first, record.offset);
+      range.last = Math.max(range.last, record.offset);
+      range.count += 1;
+      readRange.set(record.partition, range);
+    }
+    console.error(
+      `${misplaced.length} delivered records not read back where reported; watermarks ${JSON.stringify(read.watermarks)}, read ${JSON.stringify([...readRange])}, first misses ${JSON.stringify(misplaced.slice(0, 5).map((record) => ({ ...record, found: stored.get(`${record.partition}/${record.offset}`) })))}`,
+    );
+  }
+  expect(misplaced).toEqual([]);
 }
 
 async function databaseQuery<T>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -164,18 +217,17 @@ describe("three brokers over one bucket and one PostgreSQL", () => {
     const delivered = stream.lines.flatMap((line) => (line.delivered ? [line.delivered] : []));
     expect(summary.failedCount).toBe(0);
     expect(delivered).toHaveLength(20_000);
-    const read = await runPython<{ records: Delivery[] }>("durability.py", {
-      scenario: "read-back",
-      bootstrap: cluster.bootstrap().join(","),
-      topic,
-      partitions: 6,
-      group: uniqueName("reader"),
-    });
-    const stored = new Map(
-      read.records.map((record) => [`${record.partition}/${record.offset}`, record.value]),
+    const read = await runPython<{ records: Delivery[]; watermarks: Record<string, [number, number]> }>(
+      "durability.py",
+      {
+        scenario: "read-back",
+        bootstrap: cluster.bootstrap().join(","),
+        topic,
+        partitions: 6,
+        group: uniqueName("reader"),
+      },
     );
-    for (const record of delivered)
-      expect(stored.get(`${record.partition}/${record.offset}`)).toBe(record.value);
+    expectStoredAsDelivered(read, delivered);
     expect(read.records).toHaveLength(20_000); // idempotence held across the move: no duplicates
     await cluster.broker(victim).spawn();
     await cluster.waitForMembers();
@@ -321,7 +373,7 @@ describe("three brokers over one bucket and one PostgreSQL", () => {
       const targets = [...leaders].map(
         ([partition, { leaderId }]) => [partition, (leaderId % 3) + 1] as const,
       );
-      await client.request(ApiKey.AlterPartitionReassignments, 0, {
+      const requested = await client.request(ApiKey.AlterPartitionReassignments, 0, {
         timeoutMs: 30_000,
         topics: [
           {
@@ -330,6 +382,9 @@ describe("three brokers over one bucket and one PostgreSQL", () => {
           },
         ],
       });
+      expect(
+        requested.responses[0]!.partitions.map((partition) => partition.errorMessage ?? partition.errorCode),
+      ).toEqual(targets.map(() => ErrorCode.NONE));
       const requestedAt = Date.now();
       // Usually well under a second. Under CI load a handoff has been seen to take ~30 s (a known,
       // not yet understood stall: see the session notes); what this test holds is that no record is
@@ -343,17 +398,7 @@ describe("three brokers over one bucket and one PostgreSQL", () => {
         },
         90_000,
         20,
-      ).catch((error: unknown) => {
-        // Evidence for the known handoff stall: what each broker logged about handoffs and uploads.
-        for (const broker of cluster.brokers) {
-          const lines = broker
-            .logs()
-            .split("\n")
-            .filter((line) => /hand(off|ed|ing)|fenced|timed out|"level":(40|50)/i.test(line));
-          console.error(`broker ${broker.brokerId} handoff/upload log:\n${lines.slice(-40).join("\n")}`);
-        }
-        throw error;
-      });
+      );
       moveTimes.push(Date.now() - requestedAt);
     }
     client.close();
@@ -365,20 +410,19 @@ describe("three brokers over one bucket and one PostgreSQL", () => {
     expect(delivered).toHaveLength(20_000);
     const movedWhileProducing = stream.lines.findIndex((line) => line.done) > 0;
     expect(movedWhileProducing).toBe(true);
-    const read = await runPython<{ records: Delivery[] }>("durability.py", {
-      scenario: "read-back",
-      bootstrap: cluster.bootstrap().join(","),
-      topic,
-      partitions: 3,
-      group: uniqueName("reader"),
-    });
-    const stored = new Map(
-      read.records.map((record) => [`${record.partition}/${record.offset}`, record.value]),
+    const read = await runPython<{ records: Delivery[]; watermarks: Record<string, [number, number]> }>(
+      "durability.py",
+      {
+        scenario: "read-back",
+        bootstrap: cluster.bootstrap().join(","),
+        topic,
+        partitions: 3,
+        group: uniqueName("reader"),
+      },
     );
     // Every acknowledged record is at the offset its delivery report named; offsets are dense, so
     // nothing else (no duplicate from a retry) sits between them.
-    for (const record of delivered)
-      expect(stored.get(`${record.partition}/${record.offset}`)).toBe(record.value);
+    expectStoredAsDelivered(read, delivered);
     expect(read.records).toHaveLength(20_000);
   }, 400_000);
 
@@ -406,6 +450,8 @@ describe("three brokers over one bucket and one PostgreSQL", () => {
         ],
       });
       const pausedAt = Date.now();
+      const step = (name: string) =>
+        console.info(`zombie: ${name} ${Date.now() - pausedAt} ms after the freeze`);
       // The controller's decision, read where it is made: PostgreSQL.
       await eventually(
         async () => {
@@ -415,13 +461,21 @@ describe("three brokers over one bucket and one PostgreSQL", () => {
         30_000,
         50,
       );
-      console.info(`zombie: partition moved ${Date.now() - pausedAt} ms after the leader froze`);
-      const successor = others.producer({ retry: { retries: 20 } });
+      step("the partition moved (stored leader changed)");
+      const successor = others.producer({ retry: { retries: 20, maxRetryTime: 2000 } });
       await successor.connect();
       await successor.send({ topic, acks: -1, messages: [{ value: "after" }] });
       await successor.disconnect();
+      step("the new leader acknowledged a write");
       zombie.resume();
-      const answer = decodeResponse(ApiKey.Produce, 9, await raw.nextFrame());
+      const frame = await Promise.race([
+        raw.nextFrame(),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error("the resumed leader never answered the late produce")), 45_000),
+        ),
+      ]);
+      step("the resumed leader answered the late produce");
+      const answer = decodeResponse(ApiKey.Produce, 9, frame);
       expect(answer.correlationId).toBe(late);
       expect(answer.body.responses[0]!.partitionResponses[0]!.errorCode).toBe(
         ErrorCode.NOT_LEADER_OR_FOLLOWER,
@@ -432,7 +486,7 @@ describe("three brokers over one bucket and one PostgreSQL", () => {
     }
     const read = await readAll(topic, 2);
     expect(read.get(0)).toEqual(["before", "after"]);
-  }, 120_000);
+  }, 180_000);
 
   it("rides out S3 SlowDown and errors on uploads with retries, losing nothing", async () => {
     const topic = await createTopic(3);

@@ -6,6 +6,7 @@ import { usePathname } from "next/navigation";
 const AREAS = [
   { href: "/", label: "Overview" },
   { href: "/topics", label: "Topics" },
+  { href: "/schemas", label: "Schemas" },
   { href: "/groups", label: "Consumer groups" },
   { href: "/ownership", label: "Ownership" },
   { href: "/retention", label: "Retention & replay" },

@@ -1,6 +1,18 @@
 // How the message browser shows a key, value or header value: JSON pretty-printed, UTF-8 text as is,
-// anything else as a hex dump; Confluent schema-registry framing is recognised and its schema id shown.
-// Pure functions: bytes in, display text out, never longer than DISPLAY_LIMIT characters.
+// anything else as a hex dump; Confluent schema-registry framing is recognised and its schema id shown,
+// and a payload decoded with its schema is shown as that schema's JSON. Pure functions: bytes in,
+// display text out, never longer than DISPLAY_LIMIT characters.
+import type { SchemaType } from "@streambed/schemas";
+
+/** The schema a payload was decoded with, and the subject version that names it, when one does. */
+export interface PayloadSchema {
+  id: number;
+  type: SchemaType;
+  subject: string | null;
+  version: number | null;
+  /** How the payload departed from the wire format yet still decoded, e.g. Protobuf without message indexes. */
+  note?: string;
+}
 
 export interface FormattedPayload {
   encoding: "json" | "text" | "binary";
@@ -11,6 +23,10 @@ export interface FormattedPayload {
   truncated: boolean;
   /** The schema id of a payload in Confluent's wire format (magic byte 0, int32 schema id, data). */
   schemaId?: number;
+  /** Set when the payload was decoded with its registered schema; `text` is then the decoded JSON. */
+  schema?: PayloadSchema;
+  /** Why a payload in the wire format is shown as its bytes instead of decoded. */
+  decodeError?: string;
 }
 
 /** 64 KiB of display text per payload: enough to read, small enough for a page of 500 messages. */
@@ -28,16 +44,67 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
+/**
+ * The bytes of payloads in the wire format, kept beside them (not in them) so that the schema
+ * decoding can read them while nothing of it is ever sent to the browser.
+ */
+const framedBytes = new WeakMap<FormattedPayload, Uint8Array>();
+
 export function formatPayload(bytes: Buffer | null): FormattedPayload | null {
   if (bytes === null) return null;
   const schemaId = confluentSchemaId(bytes);
   const data = schemaId === undefined ? bytes : bytes.subarray(CONFLUENT_HEADER_SIZE);
-  const formatted = formatData(data);
-  return {
-    ...formatted,
+  const formatted: FormattedPayload = {
+    ...formatData(data),
     size: bytes.length,
     ...(schemaId !== undefined && { schemaId }),
   };
+  if (schemaId !== undefined) framedBytes.set(formatted, bytes);
+  return formatted;
+}
+
+/** The whole payload (header included) of one formatted from Confluent's wire format. */
+export function framedBytesOf(payload: FormattedPayload): Uint8Array | undefined {
+  return framedBytes.get(payload);
+}
+
+/** A payload decoded with its schema: the decoded value as JSON with two-space indents. */
+export function formatDecoded(
+  original: FormattedPayload,
+  value: unknown,
+  schema: PayloadSchema,
+): FormattedPayload {
+  return {
+    ...limited("json", decodedJson(value), false),
+    size: original.size,
+    schemaId: schema.id,
+    schema,
+  };
+}
+
+/** A payload in the wire format that could not be decoded: shown as before, with the reason. */
+export function withDecodeError(original: FormattedPayload, reason: string): FormattedPayload {
+  return { ...original, decodeError: reason };
+}
+
+/**
+ * Decoders give JSON-friendly values, but 64-bit integers may come as bigint and bytes as
+ * Uint8Array: those become a decimal string and base64, as Protobuf's JSON mapping writes them.
+ */
+function decodedJson(value: unknown): string {
+  return (
+    JSON.stringify(
+      value,
+      function replace(this: Record<string, unknown>, key: string, converted: unknown) {
+        const raw = this[key];
+        if (typeof raw === "bigint") return raw.toString();
+        if (raw instanceof Uint8Array) return Buffer.from(raw).toString("base64");
+        if (raw instanceof Map) return Object.fromEntries(raw);
+        return converted;
+      },
+      2,
+    ) ?? "null"
+  );
 }
 
 /**

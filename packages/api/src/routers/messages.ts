@@ -1,9 +1,12 @@
 // The messages router: browse one partition from an offset, a timestamp, the beginning, or its
-// last N records — key, value (JSON pretty-printed, text, or binary as hex), headers, timestamp —
-// with values masked by the masking rules the user's role is not exempt from.
+// last N records — key, value (decoded with their registered schema when in Confluent's wire format,
+// else JSON pretty-printed, text, or binary as hex), headers, timestamp — with values masked by the
+// masking rules the user's role is not exempt from.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { maskPayload, ruleAppliesTo } from "../governance/masking.js";
+import { schemaRegistryFor, sightingsFor } from "../schemas/cluster-registries.js";
+import { decodeSchemaPayloads, type SchemaLookup } from "../schemas/payload-decoding.js";
 import { clusterProcedure, createTRPCRouter } from "../trpc.js";
 import { topicName } from "./topics.js";
 
@@ -36,13 +39,23 @@ export const messagesRouter = createTRPCRouter({
         from,
         maxMessages: input.limit,
       });
+      // Decoded before masking, so that field rules apply to the decoded values too.
+      let lookup: SchemaLookup | Error;
+      try {
+        lookup = schemaRegistryFor(ctx.connections, ctx.cluster).schemas;
+      } catch (error) {
+        lookup = error as Error;
+      }
+      const decoded = await decodeSchemaPayloads(result.messages, lookup, input.topic);
+      const sightings = sightingsFor(ctx.connections, ctx.cluster.id);
+      for (const schemaId of decoded.schemaIds) sightings.record(input.topic, schemaId);
       // Masking rules for this topic that the user's role is not exempt from.
       const rules = (await ctx.db.maskingRule.findMany()).filter((rule) =>
         ruleAppliesTo(rule, input.topic, ctx.user?.role ?? "viewer"),
       );
       return {
         ...result,
-        messages: result.messages.map((message) => {
+        messages: decoded.messages.map((message) => {
           if (!message.value || rules.length === 0) return { ...message, masked: false };
           const { payload, masked } = maskPayload(message.value, rules);
           return { ...message, value: payload, masked };

@@ -19,7 +19,7 @@ const OPEN = new Set(["auth.login", "auth.logout", "auth.me"]);
 /** Mutations a viewer may make: only about themselves. */
 const SELF_SERVICE = new Set([...OPEN, "auth.changePassword"]);
 const ADMIN_ONLY =
-  /^(clusters|users|masking)\.|^iam\.(createAcl|deleteAcl|applyEngineAcls|setScramPassword|deleteScramUser)$/;
+  /^(clusters|users|masking)\.|^iam\.(createAcl|deleteAcl|applyEngineAcls|setScramPassword|deleteScramUser)$|^schemas\.deleteVersion$/;
 
 function call(caller: ReturnType<ConsoleTestContext["caller"]>, path: string): Promise<unknown> {
   let target: unknown = caller;
@@ -30,6 +30,15 @@ function call(caller: ReturnType<ConsoleTestContext["caller"]>, path: string): P
 describe("roles", () => {
   it("the router has mutations to check", () => {
     expect(procedures.filter((procedure) => procedure.type === "mutation").length).toBeGreaterThan(15);
+    // The schema registry's changes are among them, so the checks below cover them too.
+    expect(procedures.map((procedure) => procedure.path)).toEqual(
+      expect.arrayContaining([
+        "schemas.register",
+        "schemas.checkCompatibility",
+        "schemas.setCompatibility",
+        "schemas.deleteVersion",
+      ]),
+    );
   });
 
   it("refuses every mutation to a viewer", async () => {

@@ -1,7 +1,7 @@
 "use client";
 // The message browser: one partition from the beginning, its newest records, an offset or a
-// timestamp; key, value (JSON pretty-printed, text, or binary as hex), headers and timestamp,
-// paged by the next offset.
+// timestamp; key, value (decoded with their registered schema, JSON pretty-printed, text, or binary
+// as hex), headers and timestamp, paged by the next offset.
 import {
   Badge,
   Button,
@@ -16,13 +16,26 @@ import {
   TextInput,
 } from "@streambed/ui";
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { type FormEvent, useState } from "react";
+import { subjectHref } from "~/app/schemas/schema-links";
 import { QueryView } from "~/components/query-view";
 import { type RouterInputs, type RouterOutputs, useTRPC } from "~/trpc/react";
 
 type BrowseInput = RouterInputs["messages"]["browse"];
 type Message = RouterOutputs["messages"]["browse"]["messages"][number];
 type Payload = Message["value"];
+
+/** "schema id N · AVRO", linking to the subject that names the schema when there is one. */
+function SchemaBadge({ schema }: { schema: NonNullable<NonNullable<Payload>["schema"]> }) {
+  const badge = <Badge tone="info">{`schema id ${schema.id} · ${schema.type}`}</Badge>;
+  if (!schema.subject) return badge;
+  return (
+    <Link href={subjectHref(schema.subject)} title={`${schema.subject}, version ${schema.version ?? "?"}`}>
+      {badge}
+    </Link>
+  );
+}
 
 function PayloadView({ payload, label }: { payload: Payload; label: string }) {
   if (!payload) return <span className="sb-muted">null</span>;
@@ -31,11 +44,22 @@ function PayloadView({ payload, label }: { payload: Payload; label: string }) {
       <pre className="payload" title={label}>
         {payload.text}
       </pre>
+      {payload.schema && <SchemaBadge schema={payload.schema} />}{" "}
       <small className="sb-muted">
-        {payload.encoding}
-        {payload.schemaId !== undefined && ` · schema id ${payload.schemaId}`} · {payload.size} B
-        {payload.truncated && " · truncated"}
+        {payload.schema ? "decoded" : payload.encoding}
+        {payload.schemaId !== undefined && !payload.schema && ` · schema id ${payload.schemaId}`} ·{" "}
+        {payload.size} B{payload.truncated && " · truncated"}
       </small>
+      {payload.schema?.note && (
+        <div>
+          <small className="sb-muted">{payload.schema.note}</small>
+        </div>
+      )}
+      {payload.decodeError && (
+        <div>
+          <small className="message-error">Not decoded: {payload.decodeError}</small>
+        </div>
+      )}
     </div>
   );
 }
@@ -99,8 +123,9 @@ const columns: Column<Message>[] = [
 type StartKind = BrowseInput["from"]["kind"];
 
 /**
- * Downloads the page as shown — masked values stay masked, since masking happens on the server
- * before anything reaches the browser.
+ * Downloads the page as shown — values decoded with their schema as their JSON (with the schema id,
+ * type and subject), and masked values still masked, since masking happens on the server before
+ * anything reaches the browser.
  */
 function exportPage(result: RouterOutputs["messages"]["browse"]): void {
   const blob = new Blob([JSON.stringify(result, null, 2)], { type: "application/json" });

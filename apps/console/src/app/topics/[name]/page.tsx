@@ -1,7 +1,7 @@
 "use client";
 // One topic: its owner; each partition's leader, leader epoch, log start offset and high
-// watermark; its configs (editable, with the broker's own error shown); a message browser; and
-// deletion guarded by typing the topic's name.
+// watermark; its schema subjects; a message browser; its configs (editable, with the broker's own
+// error shown); and deletion guarded by typing the topic's name.
 import { type Column, DataTable, formatCount, PageHeader, Section, Stat, StatGrid } from "@streambed/ui";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
@@ -11,6 +11,7 @@ import { type RouterOutputs, useTRPC } from "~/trpc/react";
 import { ConfigsSection } from "./configs-section";
 import { DeleteTopicSection } from "./delete-topic-section";
 import { MessageBrowser } from "./message-browser";
+import { SubjectsSection } from "./subjects-section";
 
 type Partition = RouterOutputs["topics"]["detail"]["partitions"][number];
 
@@ -94,6 +95,7 @@ export default function TopicPage({ params }: { params: Promise<{ name: string }
                 filterable={false}
               />
             </Section>
+            <SubjectsSection topic={data.name} />
             <MessageBrowser
               topic={data.name}
               partitions={data.partitions.map((partition) => partition.partition)}
