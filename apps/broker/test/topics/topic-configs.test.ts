@@ -17,6 +17,20 @@ import {
 /** name, a valid value, an invalid value, and the message Kafka gives for it after "Invalid value X for configuration N: ". */
 const cases: [string, string, string, string][] = [
   ["cleanup.policy", "compact, delete", "archive", "String must be one of: compact, delete"],
+  ["confluent.key.schema.validation", "true", "yes", "Expected value to be either true or false"],
+  [
+    "confluent.key.subject.name.strategy",
+    "io.confluent.kafka.serializers.subject.RecordNameStrategy",
+    "RecordNameStrategy",
+    "String must be one of: io.confluent.kafka.serializers.subject.TopicNameStrategy, io.confluent.kafka.serializers.subject.RecordNameStrategy, io.confluent.kafka.serializers.subject.TopicRecordNameStrategy",
+  ],
+  ["confluent.value.schema.validation", "false", "1", "Expected value to be either true or false"],
+  [
+    "confluent.value.subject.name.strategy",
+    "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy",
+    "io.confluent.kafka.serializers.subject.TopicNameStrategy2",
+    "String must be one of: io.confluent.kafka.serializers.subject.TopicNameStrategy, io.confluent.kafka.serializers.subject.RecordNameStrategy, io.confluent.kafka.serializers.subject.TopicRecordNameStrategy",
+  ],
   [
     "compression.type",
     "zstd",
