@@ -167,7 +167,8 @@ export const produceApi = defineApi(ApiKey.Produce, { min: 0, max: 11 }, async (
       const batch = isLegacyMessageSet(partitionData.records)
         ? upConverted(partitionData.records)
         : partitionData.records;
-      if (!batch) continue;
+      // A batch that is malformed anyway gets that error from the append path, not a schema one.
+      if (!batch || !validateBatchForAppend(batch, 0, batch.length).ok) continue;
       const refusal = await broker.schemaValidator.check(topic, batch);
       if (refusal) schemaRefusals.set(`${topicData.name}\u0000${partitionData.index}`, refusal);
     }

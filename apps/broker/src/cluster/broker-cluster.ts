@@ -209,18 +209,19 @@ export class BrokerCluster {
     if (this.stopped) return;
     // Each step is watched: the view awaits this before it polls again, so a step that hangs would
     // freeze this broker's view of the cluster (and every handoff asked of it) without a word.
-    const step = <T>(name: string, fields: object, run: () => Promise<T>) => this.watched(name, fields, run);
-    if (change.topicsChanged) await step("reload topics", {}, () => this.callbacks.topicsChanged());
+    if (change.topicsChanged) await this.watched("reload topics", {}, () => this.callbacks.topicsChanged());
     for (const resigned of change.resigned) {
       this.handoffs.delete(`${resigned.topicId}/${resigned.partition}`);
-      await step("resign", resigned, () => this.callbacks.resign(resigned.topicId, resigned.partition));
+      await this.watched("resign", resigned, () =>
+        this.callbacks.resign(resigned.topicId, resigned.partition),
+      );
     }
     for (const led of change.becameLeader) {
-      await step("lead", led, () => this.callbacks.lead(led.topicId, led.partition, led.leaderEpoch));
+      await this.watched("lead", led, () => this.callbacks.lead(led.topicId, led.partition, led.leaderEpoch));
     }
     if (change.coordinatorSlotsGained.length > 0 || change.coordinatorSlotsLost.length > 0) {
       const owned = new Set(this.view.coordinatorSlots());
-      await step(
+      await this.watched(
         "move group coordinators",
         { gained: change.coordinatorSlotsGained, lost: change.coordinatorSlotsLost },
         () =>

@@ -16,6 +16,8 @@ export type RegistryOperation =
 export interface RegistryPrincipal {
   /** Kafka's form, e.g. "User:alice"; "User:ANONYMOUS" when authentication is off. */
   principal: string;
+  /** The client's address, as ACL hosts name it. */
+  host: string;
 }
 
 export type RegistryAuthentication =
@@ -35,6 +37,9 @@ export interface RegistryAccess {
 
 /** No authentication configured: everyone is User:ANONYMOUS and may do everything. */
 export const openRegistryAccess: RegistryAccess = {
-  authenticate: async () => ({ ok: true, principal: { principal: "User:ANONYMOUS" } }),
+  authenticate: async (_authorization, remoteAddress) => ({
+    ok: true,
+    principal: { principal: "User:ANONYMOUS", host: remoteAddress },
+  }),
   authorize: () => true,
 };

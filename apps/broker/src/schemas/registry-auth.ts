@@ -10,12 +10,7 @@ import type { BrokerAuthorizer } from "../security/authorizer.js";
 import { PlainServerExchange } from "../security/sasl/plain.js";
 import type { CredentialLookup } from "../security/sasl/sasl-mechanism.js";
 import { SaslAuthenticationError } from "../security/sasl/sasl-mechanism.js";
-import type {
-  RegistryAccess,
-  RegistryAuthentication,
-  RegistryOperation,
-  RegistryPrincipal,
-} from "./registry-access.js";
+import type { RegistryAccess, RegistryAuthentication, RegistryOperation } from "./registry-access.js";
 
 /** A verified password is trusted this long before the key derivation runs again. */
 const VERIFIED_TTL_MS = 60_000;
@@ -77,7 +72,6 @@ export function createRegistryAccess(options: RegistryAccessOptions): RegistryAc
   // sha256(user, password) → when it was verified and against which stored key: a rotated password
   // changes the stored key, which invalidates the entry.
   const verified = new Map<string, { storedKey: string; expiresAt: number }>();
-  const hosts = new WeakMap<RegistryPrincipal, string>();
 
   const currentStoredKey = (username: string): string | undefined => {
     const credential =
@@ -95,9 +89,7 @@ export function createRegistryAccess(options: RegistryAccessOptions): RegistryAc
   return {
     async authenticate(authorization, remoteAddress) {
       if (!options.authorizer.enabled) {
-        const principal = { principal: "User:ANONYMOUS" };
-        hosts.set(principal, remoteAddress);
-        return { ok: true, principal };
+        return { ok: true, principal: { principal: "User:ANONYMOUS", host: remoteAddress } };
       }
       if (options.limiter.isBlocked(remoteAddress)) {
         const seconds = Math.ceil(options.limiter.retryAfterMs(remoteAddress) / 1000);
@@ -127,9 +119,7 @@ export function createRegistryAccess(options: RegistryAccessOptions): RegistryAc
         if (verified.size >= MAX_VERIFIED) verified.clear();
         if (storedKey !== undefined) verified.set(key, { storedKey, expiresAt: now() + VERIFIED_TTL_MS });
       }
-      const principal = { principal: `User:${username}` };
-      hosts.set(principal, remoteAddress);
-      return { ok: true, principal };
+      return { ok: true, principal: { principal: `User:${username}`, host: remoteAddress } };
     },
 
     authorize(principal, operation, subject) {
@@ -138,7 +128,7 @@ export function createRegistryAccess(options: RegistryAccessOptions): RegistryAc
       if (!acl) return true;
       return options.authorizer.authorize({
         principal: principal.principal,
-        host: hosts.get(principal) ?? "*",
+        host: principal.host,
         ...acl,
       });
     },

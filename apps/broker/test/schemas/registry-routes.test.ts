@@ -975,7 +975,7 @@ describe("schema registry access", () => {
         .toString()
         .split(":");
       return password === PASSWORD
-        ? { ok: true, principal: { principal: `User:${user}` } }
+        ? { ok: true, principal: { principal: `User:${user}`, host: "127.0.0.1" } }
         : { ok: false, reason: "bad credentials" };
     },
     authorize(principal, operation, subject) {

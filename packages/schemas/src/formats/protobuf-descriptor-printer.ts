@@ -1,6 +1,7 @@
 // Prints a FileDescriptorProto as the .proto text it stands for, which the Protobuf format then
 // parses like any other text: map entries and groups with their fields, proto3 `optional` without
 // its synthetic oneof, type names as briefly as they resolve, custom options decoded by the imports.
+
 import protobuf from "protobufjs";
 import { InvalidSchemaError } from "../types.js";
 import {
@@ -21,6 +22,7 @@ import {
   TYPE_GROUP,
   TYPE_MESSAGE,
 } from "./protobuf-descriptor.js";
+import { indent, quote } from "./protobuf-printer.js";
 
 /** One past the highest field number: where a message's reserved and extension ranges end at `max`. */
 const FIELD_NUMBER_END = 536_870_912;
@@ -436,28 +438,6 @@ function checked(value: string | undefined, pattern: RegExp, what: string): stri
 
 function invalid(reason: string): InvalidSchemaError {
   return new InvalidSchemaError(`invalid Protobuf schema (a FileDescriptorProto): ${reason}`);
-}
-
-function indent(lines: string[]): string[] {
-  return lines.map((line) => `  ${line}`);
-}
-
-function quote(text: string): string {
-  const escaped = text.replace(/[\\"\n\r\t\0]/g, (character) => {
-    switch (character) {
-      case "\n":
-        return "\\n";
-      case "\r":
-        return "\\r";
-      case "\t":
-        return "\\t";
-      case "\0":
-        return "\\0";
-      default:
-        return `\\${character}`;
-    }
-  });
-  return `"${escaped}"`;
 }
 
 function quoteBytes(bytes: Uint8Array): string {

@@ -23,6 +23,7 @@ import {
   TYPE_GROUP,
   TYPE_MESSAGE,
 } from "./protobuf-descriptor.js";
+import { type OptionEntry, writtenOptions } from "./protobuf-printer.js";
 
 /** The file name Confluent gives the descriptors it serves. */
 const SERIALIZED_FILE_NAME = "default";
@@ -272,8 +273,6 @@ class DescriptorWriter {
   }
 }
 
-type OptionEntry = [name: string, value: unknown];
-
 /**
  * Whether protobufjs can encode `value` as option `name`: the parser takes custom option values
  * without checking them against the extension's type, so one may not fit (it is then left out).
@@ -284,16 +283,6 @@ function encodable(type: protobuf.Type, name: string, value: unknown): boolean {
   } catch {
     return false;
   }
-}
-
-/** The options as written; parsedOptions keeps aggregate values whole, `options` flattens them. */
-function writtenOptions(object: protobuf.ReflectionObject): OptionEntry[] {
-  const parsedOptions = (object as { parsedOptions?: unknown }).parsedOptions;
-  const entries: OptionEntry[] =
-    Array.isArray(parsedOptions) && parsedOptions.length > 0
-      ? parsedOptions.flatMap((option: Record<string, unknown>) => Object.entries(option))
-      : Object.entries(object.options ?? {});
-  return entries.filter(([name]) => name !== "proto3_optional");
 }
 
 /** `(ext.name).a.b` → head `(ext.name)`, rest [a, b]; undefined for a name that is neither form. */

@@ -49,7 +49,7 @@ interface PrintContext {
   readonly proto3: boolean;
 }
 
-type OptionEntry = [name: string, value: unknown];
+export type OptionEntry = [name: string, value: unknown];
 
 export function printProtoFile(parsed: ProtobufParsedSchema, { normalize }: { normalize: boolean }): string {
   const { file } = parsed;
@@ -277,7 +277,8 @@ function printOptions(context: PrintContext, object: protobuf.ReflectionObject):
   return printOptionEntries(context, writtenOptions(object));
 }
 
-function writtenOptions(object: protobuf.ReflectionObject): OptionEntry[] {
+/** The options as written on a declaration. */
+export function writtenOptions(object: protobuf.ReflectionObject): OptionEntry[] {
   // parsedOptions keeps aggregate values whole; `options` flattens them to dotted names.
   const parsedOptions = (object as { parsedOptions?: unknown }).parsedOptions;
   const entries: OptionEntry[] =
@@ -352,11 +353,13 @@ function compareText(left: string, right: string): number {
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
-function indent(lines: string[]): string[] {
+/** Two spaces more, for a nested block. */
+export function indent(lines: string[]): string[] {
   return lines.map((line) => `  ${line}`);
 }
 
-function quote(text: string): string {
+/** A .proto string literal. */
+export function quote(text: string): string {
   const escaped = text.replace(/[\\"\n\r\t\0]/g, (character) => {
     switch (character) {
       case "\n":
