@@ -136,6 +136,6 @@ if (deps) {
     },
   );
   process.stdout.write(
-    `\nStreambed: Kafka at ${bootstrap}, console at http://127.0.0.1:${consolePort} (data in ${home})\n\n`,
+    `\nStreambed: Kafka at ${bootstrap}, schema registry at http://${httpListen}, console at http://127.0.0.1:${consolePort} (data in ${home})\n\n`,
   );
 }

@@ -1,7 +1,7 @@
 // One broker: wires the metadata store (PostgreSQL), object storage, the partition logs (WAL, log
 // cache, uploader, block cache), the topic registry, partition leadership, the group coordinator and
-// the listeners together, and takes them down in order. It also counts traffic per topic and
-// reports it with its heartbeat.
+// the listeners together, and takes them down in order. It also counts traffic per topic (reported
+// with its heartbeat) and Kafka requests, and serves both with its storage counters on GET /metrics.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { migrate, startEmbeddedPostgres } from "@streambed/db";
@@ -19,6 +19,8 @@ import { LogManager, notLeader } from "./log/log-manager.js";
 import type { PartitionLog, TopicPartition } from "./log/partition-log.js";
 import { PostgresMetadataStore } from "./metadata/postgres-metadata-store.js";
 import { type ClusterTopicsReport, clusterTopicsReport } from "./metrics/cluster-topics.js";
+import { type BrokerMetricSources, createBrokerMetrics } from "./metrics/prometheus.js";
+import { RequestMetrics } from "./metrics/request-metrics.js";
 import { TopicTraffic, type TrafficByTopic } from "./metrics/topic-traffic.js";
 import { ProduceSchemaValidator, postgresSchemaIdLookup } from "./schemas/produce-validation.js";
 import type { RegistryAccess } from "./schemas/registry-access.js";
@@ -83,6 +85,10 @@ export class Broker {
   private readonly collector: ObjectCollector;
   readonly compactor: StreamCompactor;
   readonly traffic = new TopicTraffic();
+  /** Kafka requests per API: counts, error codes, latency (GET /metrics). */
+  readonly requestMetrics = new RequestMetrics();
+  /** Partitions this broker started (each new leader epoch) and stopped leading. */
+  private readonly leadershipChanges = { becameLeader: 0, resigned: 0 };
   readonly authorizer = new BrokerAuthorizer();
   /** For the security summary's "where data lives" (host and database name only). */
   private databaseUrl = "";
@@ -344,7 +350,7 @@ export class Broker {
           if (!this.topics.getById(topicId)) await this.reloadTopics();
           await this.lead({ topicId, partition }, leaderEpoch);
         },
-        resign: (topicId, partition) => this.logs.closePartition({ topicId, partition }, { flush: false }),
+        resign: (topicId, partition) => this.resign({ topicId, partition }),
         prepareHandoff: async (topicId, partition) => {
           const log = this.logs.get({ topicId, partition });
           if (!log?.isLeader) return false;
@@ -353,7 +359,7 @@ export class Broker {
           return true;
         },
         finishHandoff: async (topicId, partition, handedOff) => {
-          if (handedOff) await this.logs.closePartition({ topicId, partition }, { flush: false });
+          if (handedOff) await this.resign({ topicId, partition });
           else this.logs.get({ topicId, partition })?.cancelHandoff();
         },
         coordinatorSlotsChanged: (owns) => this.groups.setOwnership(owns),
@@ -362,6 +368,12 @@ export class Broker {
     const discarded = await this.logs.discardRecovered();
     if (discarded > 0)
       this.log.warn({ appends: discarded }, "dropped WAL appends of partitions led elsewhere");
+  }
+
+  /** Stops leading the partition (it moved to another broker); what it had to store was stored or handed off. */
+  private async resign(topicPartition: TopicPartition): Promise<void> {
+    if (this.logs.get(topicPartition)?.isLeader) this.leadershipChanges.resigned += 1;
+    await this.logs.closePartition(topicPartition, { flush: false });
   }
 
   /** Topics created, deleted or grown on other brokers. */
@@ -402,6 +414,7 @@ export class Broker {
     const stored = await this.catalog.loadPartition(topicPartition.topicId, topicPartition.partition);
     if (!stored) return undefined;
     const log = this.logs.openPartition(topicPartition, { ...stored, leaderEpoch });
+    this.leadershipChanges.becameLeader += 1;
     const topic = this.topics.getById(topicPartition.topicId);
     const state = topic?.partitions[topicPartition.partition];
     if (state) {
@@ -414,6 +427,7 @@ export class Broker {
   private async listen(): Promise<void> {
     const { httpListen } = this.config;
     this.httpServer = new HttpServer(this.log.child({ component: "http" }));
+    const metrics = createBrokerMetrics(this.metricSources());
     registerBrokerRoutes(this.httpServer, {
       health: () => ({
         brokerId: this.brokerId,
@@ -421,6 +435,7 @@ export class Broker {
         topics: this.topics.list().length,
       }),
       stats: () => this.storageStats(),
+      metrics: () => metrics.scrape(),
       clusterTopics: () => this.clusterTopics(),
       security: async () =>
         securitySummary({
@@ -570,6 +585,30 @@ export class Broker {
       schemaValidation: this.schemaValidator.stats(),
       partitionsLed: this.logs.partitions().length,
       topicTraffic: this.heartbeatReport().traffic,
+    };
+  }
+
+  /** What GET /metrics reads, at scrape time. */
+  private metricSources(): BrokerMetricSources {
+    return {
+      brokerId: this.brokerId,
+      clusterId: this.clusterId,
+      walKind: this.config.wal,
+      logs: this.logs,
+      blockCache: this.blockCache,
+      catchUpLimiter: this.catchUpLimiter,
+      objectStore: this.objects.store,
+      requests: this.requestMetrics,
+      traffic: this.traffic,
+      topicName: (topicId) => this.topics.getById(topicId)?.name,
+      topicId: (name) => this.topics.get(name)?.topicId,
+      groups: this.groups,
+      storedEndOffsets: (topicIds) => this.catalog.storedEndOffsets(topicIds),
+      connections: () => this.kafkaServer?.connectionStats() ?? [],
+      cluster: () =>
+        this.cluster && { leaseHeld: this.cluster.lease.isValid(), controller: this.cluster.controller.stats() },
+      leadershipChanges: () => ({ ...this.leadershipChanges }),
+      log: this.log.child({ component: "metrics" }),
     };
   }
 

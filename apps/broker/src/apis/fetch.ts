@@ -5,6 +5,7 @@
 import { ApiKey, ErrorCode, type FetchRequestFetchPartition, KafkaProtocolError } from "@streambed/protocol";
 import { RecordFormatError } from "@streambed/protocol/records";
 import type { IsolationLevel } from "../log/partition-log.js";
+import { countRecords } from "../log/record-batches.js";
 import { authorizeTopic } from "../security/request-authorization.js";
 import type { TopicState } from "../topics/topic-registry.js";
 import { defineApi } from "./handler.js";
@@ -176,8 +177,13 @@ export const fetchApi = defineApi(ApiKey.Fetch, { min: 0, max: 17 }, async (cont
     const topic = read.partitions[0]?.topic;
     if (!topic) return;
     let bytes = 0;
-    for (const partition of result.responses[index]?.partitions ?? []) bytes += partition.records.length;
-    broker.traffic.fetched(topic.topicId, bytes);
+    let records = 0;
+    for (const partition of result.responses[index]?.partitions ?? []) {
+      bytes += partition.records.length;
+      // Only v2 batches carry a record count in their header; older formats are not walked.
+      if (legacyMagic === null) records += countRecords(partition.records);
+    }
+    broker.traffic.fetched(topic.topicId, bytes, records);
   });
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
 });

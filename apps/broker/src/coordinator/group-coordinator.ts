@@ -2,7 +2,7 @@
 // its lifecycle (load from the store, shutdown), and the group-level admin APIs DescribeGroups,
 // ListGroups and DeleteGroups. Membership and offsets are delegated to their own modules.
 
-import { ClassicGroup } from "./classic-group.js";
+import { ClassicGroup, type ClassicGroupState } from "./classic-group.js";
 import { CoordinatorContext, type GroupCoordinatorOptions } from "./coordinator-context.js";
 import { ErrorCode } from "./error-codes.js";
 import { GroupMembership } from "./group-membership.js";
@@ -34,6 +34,7 @@ import {
   syncGroupError,
 } from "./group-requests.js";
 import { restoreGroup } from "./group-snapshot.js";
+import type { CommittedOffset } from "./group-store.js";
 
 type CoordinatorStatus = "loading" | "active" | "shutdown";
 
@@ -225,6 +226,18 @@ export class GroupCoordinator {
         groupType: "classic" as const,
       }));
     return { errorCode, groups };
+  }
+
+  /** The groups coordinated here (not Dead) with their state and committed offsets: the metrics scrape's lag. */
+  coordinatedGroups(): { groupId: string; state: ClassicGroupState; offsets: CommittedOffset[] }[] {
+    if (this.status !== "active") return [];
+    return [...this.context.groups.values()]
+      .filter((group) => !group.is("Dead"))
+      .map((group) => ({
+        groupId: group.groupId,
+        state: group.state,
+        offsets: group.offsets.byTopicEntries().flatMap(([, offsets]) => offsets),
+      }));
   }
 
   /** Deletes groups that are Empty, with their committed offsets. */

@@ -1,7 +1,7 @@
 // The broker's HTTP endpoints: /health for probes, /stats for where reads were served from and
-// what storage is doing, /cluster/topics for every topic's traffic and size across the cluster,
-// /security for this broker's security boundary (no credentials), and — only with --s3-fault-injection — the test hook that injects object-store faults into a
-// running broker.
+// what storage is doing, /metrics for Prometheus, /cluster/topics for every topic's traffic and size
+// across the cluster, /security for this broker's security boundary (no credentials), and — only with
+// --s3-fault-injection — the test hook that injects object-store faults into a running broker.
 import type http from "node:http";
 import type { FaultInjectingObjectStore } from "../storage/objects/fault-injecting-object-store.js";
 import { parseFaultRules } from "../storage/objects/fault-injecting-object-store.js";
@@ -10,6 +10,8 @@ import { type HttpServer, sendJson } from "./http-server.js";
 export interface BrokerRouteSources {
   health(): Record<string, unknown>;
   stats(): Promise<Record<string, unknown>>;
+  /** The Prometheus text exposition of this broker's metrics. */
+  metrics(): Promise<{ contentType: string; text: string }>;
   clusterTopics(): Promise<unknown>;
   security(): Promise<unknown>;
   faults: FaultInjectingObjectStore | undefined;
@@ -22,6 +24,14 @@ export function registerBrokerRoutes(server: HttpServer, sources: BrokerRouteSou
     sendJson(response, 200, { status: "ok", ...sources.health() }),
   );
   server.route("/stats", async (_request, response) => sendJson(response, 200, await sources.stats()));
+  server.route("/metrics", async (request, response) => {
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      return sendJson(response, 405, { error: "GET only" });
+    }
+    const { contentType, text } = await sources.metrics();
+    response.writeHead(200, { "content-type": contentType, "content-length": Buffer.byteLength(text) });
+    response.end(request.method === "HEAD" ? undefined : text);
+  });
   server.route("/cluster/topics", async (request, response) => {
     if (request.method !== "GET" && request.method !== "HEAD") {
       return sendJson(response, 405, { error: "GET only" });

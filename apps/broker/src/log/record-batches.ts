@@ -112,3 +112,19 @@ export function setLogAppendTime(buffer: Buffer, position: number, timestampMs: 
   const crc = crc32c(buffer.subarray(position + BatchHeaderOffsets.attributes, end));
   buffer.writeUInt32BE(crc, position + BatchHeaderOffsets.crc);
 }
+
+/**
+ * Records in `buffer` (whole v2 batches, as the log stores and Fetch returns them), from the batch
+ * headers' record counts. Stops at a truncated or malformed batch rather than throwing: it only counts.
+ */
+export function countRecords(buffer: Buffer): number {
+  let records = 0;
+  let position = 0;
+  while (buffer.length - position >= BATCH_HEADER_SIZE) {
+    const size = batchSizeAt(buffer, position);
+    if (size < BATCH_HEADER_SIZE || position + size > buffer.length) break;
+    records += buffer.readInt32BE(position + BatchHeaderOffsets.recordsCount);
+    position += size;
+  }
+  return records;
+}

@@ -1,7 +1,7 @@
 // This broker's traffic per topic since the process started: record-batch bytes and records that
-// Produce appended, record bytes that Fetch returned (to consumers and any other Kafka client).
-// Counted on the hot path, so each topic has one small mutable counter object and nothing is
-// allocated per request; the heartbeat and /cluster/topics read snapshots.
+// Produce appended, record bytes and records that Fetch returned (to any Kafka client). Counted on
+// the hot path, so each topic has one small mutable counter object and nothing is allocated per
+// request; the heartbeat, /cluster/topics and /metrics read them.
 
 /** One topic's counters as the heartbeat writes them (JSON numbers: they stay below 2^53). */
 export interface TopicTrafficCounters {
@@ -19,15 +19,18 @@ export interface TopicTrafficCounters {
 /** What the `brokers.traffic` column holds: counters keyed by topic name. */
 export type TrafficByTopic = Record<string, TopicTrafficCounters>;
 
-interface Counter {
+/** One topic's counters as this process keeps them. */
+export interface TopicCounters {
   bytesIn: number;
   recordsIn: number;
   bytesOut: number;
+  /** Records in what Fetch returned (v4+; down-converted answers to older clients are not counted). */
+  recordsOut: number;
   fetchRequests: number;
 }
 
 export class TopicTraffic {
-  private readonly byTopicId = new Map<string, Counter>();
+  private readonly byTopicId = new Map<string, TopicCounters>();
 
   /** A batch Produce appended (duplicates of idempotent producers are not appended, not counted). */
   produced(topicId: string, bytes: number, records: number): void {
@@ -36,11 +39,17 @@ export class TopicTraffic {
     counter.recordsIn += records;
   }
 
-  /** One Fetch request's answer for the topic: the record bytes it carried (possibly none). */
-  fetched(topicId: string, bytes: number): void {
+  /** One Fetch request's answer for the topic: the record bytes (and records) it carried, possibly none. */
+  fetched(topicId: string, bytes: number, records = 0): void {
     const counter = this.counterOf(topicId);
     counter.bytesOut += bytes;
+    counter.recordsOut += records;
     counter.fetchRequests += 1;
+  }
+
+  /** Every topic's live counters by topic id (the metrics endpoint reads them; do not change them). */
+  counters(): IterableIterator<[topicId: string, counters: Readonly<TopicCounters>]> {
+    return this.byTopicId.entries();
   }
 
   /** The topic was deleted: it drops out of every later report. */
@@ -90,10 +99,10 @@ export class TopicTraffic {
     return traffic;
   }
 
-  private counterOf(topicId: string): Counter {
+  private counterOf(topicId: string): TopicCounters {
     let counter = this.byTopicId.get(topicId);
     if (!counter) {
-      counter = { bytesIn: 0, recordsIn: 0, bytesOut: 0, fetchRequests: 0 };
+      counter = { bytesIn: 0, recordsIn: 0, bytesOut: 0, recordsOut: 0, fetchRequests: 0 };
       this.byTopicId.set(topicId, counter);
     }
     return counter;

@@ -78,6 +78,16 @@ export class Connection {
     });
   }
 
+  /** Whether the client has proven who it is: a completed SASL exchange, or a verified certificate. */
+  get authenticated(): boolean {
+    return this.sasl ? this.sasl.state === "authenticated" : this.certificatePrincipal !== undefined;
+  }
+
+  /** Whether its SASL session failed (the connection is closing or closed for it). */
+  get authenticationFailed(): boolean {
+    return this.sasl?.state === "failed";
+  }
+
   /** Set by authentication: SASL, else a client certificate; anonymous otherwise. */
   get principal(): string {
     return this.sasl?.principal ?? this.certificatePrincipal ?? ANONYMOUS_PRINCIPAL;
@@ -186,8 +196,12 @@ export class Connection {
     }
     const slot: ResponseSlot = { chunks: null, done: false };
     this.inFlight.push(slot);
+    const requests = this.broker.requestMetrics;
+    requests.received(apiKey);
+    const startedAt = performance.now();
     (api.handle as (c: RequestContext, r: unknown) => Promise<unknown>)(context, request).then(
       (body) => {
+        requests.answered(apiKey, performance.now() - startedAt, body);
         try {
           slot.chunks =
             body === null
@@ -202,6 +216,7 @@ export class Connection {
         this.flush();
       },
       (error: unknown) => {
+        requests.failed(apiKey, performance.now() - startedAt);
         this.log.error({ err: error, apiKey, apiVersion, correlationId }, "request handler failed");
         this.close("request handler failed");
       },

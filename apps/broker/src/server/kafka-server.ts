@@ -1,6 +1,6 @@
 // The Kafka listeners: one TCP (or TLS) server per configured listener, accepting connections with
 // that listener's security (TLS handshake first, a SASL session where the protocol asks for one),
-// and tracking every socket for a clean shutdown.
+// tracking every socket for a clean shutdown and every connection for the metrics endpoint.
 import net from "node:net";
 import tls from "node:tls";
 import type { Logger } from "pino";
@@ -18,9 +18,30 @@ export interface ListenerSecurity {
   sasl?: SaslSettings;
 }
 
+/** One listener's connections, for the metrics endpoint. */
+export interface ListenerConnectionStats {
+  listener: string;
+  securityProtocol: string;
+  /** Connections open now (TLS ones once their handshake completed). */
+  open: number;
+  accepted: number;
+  /** Open connections whose client authenticated (SASL, or a verified client certificate). */
+  authenticated: number;
+  /** Connections whose SASL authentication failed (each counted once, when it closes). */
+  authenticationFailures: number;
+}
+
+interface ListenerConnections {
+  readonly securityProtocol: string;
+  readonly open: Set<Connection>;
+  accepted: number;
+  authenticationFailures: number;
+}
+
 export class KafkaServer {
   private readonly servers: net.Server[] = [];
   private readonly sockets = new Set<net.Socket>();
+  private readonly connections = new Map<string, ListenerConnections>();
   private nextConnectionId = 1;
 
   constructor(
@@ -32,6 +53,12 @@ export class KafkaServer {
   /** Opens one listener; resolves with the address it is bound to. */
   listen(listener: ListenerSpec, security: ListenerSecurity): Promise<net.AddressInfo> {
     const log = this.log.child({ listener: listener.name });
+    this.connections.set(listener.name, {
+      securityProtocol: listener.securityProtocol,
+      open: new Set(),
+      accepted: 0,
+      authenticationFailures: 0,
+    });
     const server = security.tls
       ? tls.createServer(security.tls, (socket) => this.acceptTls(socket, listener, security, log))
       : net.createServer((socket) => this.accept(socket, listener, security, undefined, log));
@@ -81,10 +108,34 @@ export class KafkaServer {
     const id = this.nextConnectionId++;
     const clientHost = socket.remoteAddress ?? "unknown";
     const connectionLog = log.child({ connection: id, client: `${clientHost}:${socket.remotePort}` });
-    new Connection(socket, id, this.broker, this.apis, connectionLog, {
+    const connection = new Connection(socket, id, this.broker, this.apis, connectionLog, {
       listener: { name: listener.name, securityProtocol: listener.securityProtocol },
       sasl: security.sasl && new SaslSession(security.sasl, clientHost, connectionLog),
       certificatePrincipal,
+    });
+    const counted = this.connections.get(listener.name);
+    if (!counted) return;
+    counted.accepted += 1;
+    counted.open.add(connection);
+    socket.once("close", () => {
+      counted.open.delete(connection);
+      if (connection.authenticationFailed) counted.authenticationFailures += 1;
+    });
+  }
+
+  /** Per listener: connections open and accepted, authenticated sessions, failed authentications. */
+  connectionStats(): ListenerConnectionStats[] {
+    return [...this.connections].map(([name, counted]) => {
+      let authenticated = 0;
+      for (const connection of counted.open) if (connection.authenticated) authenticated += 1;
+      return {
+        listener: name,
+        securityProtocol: counted.securityProtocol,
+        open: counted.open.size,
+        accepted: counted.accepted,
+        authenticated,
+        authenticationFailures: counted.authenticationFailures,
+      };
     });
   }
 

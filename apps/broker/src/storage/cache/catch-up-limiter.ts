@@ -3,6 +3,7 @@
 // Tail reads, served from the log cache, never pass through it.
 
 import { setTimeout as delay } from "node:timers/promises";
+import { type HistogramSnapshot, LatencyHistogram } from "../../metrics/latency-histogram.js";
 
 export interface CatchUpLimiterOptions {
   maxConcurrentReads: number;
@@ -90,6 +91,8 @@ export class CatchUpLimiter {
     throttledMsMax: 0,
     rejected: 0,
   };
+  /** How long each granted read waited for its slot and budget. */
+  private readonly waits = new LatencyHistogram();
 
   constructor(options: CatchUpLimiterOptions) {
     assertConcurrency(options.maxConcurrentReads);
@@ -168,6 +171,10 @@ export class CatchUpLimiter {
     return { active: this.active, queued: this.queue.length, ...this.counters };
   }
 
+  waitLatency(): HistogramSnapshot {
+    return this.waits.snapshot();
+  }
+
   /** Live reconfiguration (an operator changes the limit); queued reads are re-examined at once. */
   configure(
     options: Partial<Pick<CatchUpLimiterOptions, "maxConcurrentReads" | "bytesPerSecond" | "burstBytes">>,
@@ -227,6 +234,7 @@ export class CatchUpLimiter {
     this.counters.bytesGranted += bytes;
     this.counters.throttledMsTotal += waitedMs;
     this.counters.throttledMsMax = Math.max(this.counters.throttledMsMax, waitedMs);
+    this.waits.observeMs(waitedMs);
     let released = false;
     return () => {
       if (released) return;

@@ -216,6 +216,23 @@ export class ObjectCatalog {
     };
   }
 
+  /** Every partition of `topicIds` with its stored end offset: the log end as far as PostgreSQL knows it. */
+  async storedEndOffsets(
+    topicIds: readonly string[],
+  ): Promise<{ topicId: string; partition: number; storedEndOffset: number }[]> {
+    if (topicIds.length === 0) return [];
+    const rows = await this.prisma.$queryRaw<
+      { topic_id: string; partition_index: number; stored_end_offset: bigint }[]
+    >`
+      SELECT topic_id::text AS topic_id, partition_index, stored_end_offset
+      FROM partitions WHERE topic_id = ANY(${[...topicIds]}::uuid[])`;
+    return rows.map((row) => ({
+      topicId: row.topic_id,
+      partition: row.partition_index,
+      storedEndOffset: Number(row.stored_end_offset),
+    }));
+  }
+
   /** Up to `limit` blocks of the partition, in offset order, from the one holding `offset`. */
   async blocksFrom(
     topicId: string,

@@ -2,6 +2,8 @@
 // retries, fault injection and the S3 client are separate layers. Also the errors every layer throws, and
 // the per-operation counters they report.
 
+import { emptyHistogramSnapshot, type HistogramSnapshot } from "../../metrics/latency-histogram.js";
+
 /** Every kind of request a store sends; multipart operations are the requests a large `put` is made of. */
 export const OBJECT_OPERATIONS = [
   "put",
@@ -44,6 +46,8 @@ export interface OperationStats {
   bytes: number;
   latencyMsTotal: number;
   latencyMsMax: number;
+  /** Each request's latency (failed ones included), for the metrics endpoint's percentiles. */
+  latency: HistogramSnapshot;
 }
 
 /** What a store is about to send, shown to interceptors (fault injection) before it goes out. */
@@ -164,7 +168,15 @@ export function abortedError(signal: AbortSignal, operation: ObjectOperation, ke
 export function emptyOperationStats(): Record<ObjectOperation, OperationStats> {
   const stats = {} as Record<ObjectOperation, OperationStats>;
   for (const operation of OBJECT_OPERATIONS) {
-    stats[operation] = { requests: 0, errors: 0, retries: 0, bytes: 0, latencyMsTotal: 0, latencyMsMax: 0 };
+    stats[operation] = {
+      requests: 0,
+      errors: 0,
+      retries: 0,
+      bytes: 0,
+      latencyMsTotal: 0,
+      latencyMsMax: 0,
+      latency: emptyHistogramSnapshot(),
+    };
   }
   return stats;
 }

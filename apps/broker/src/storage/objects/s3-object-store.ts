@@ -18,10 +18,12 @@ import {
   type S3ClientConfig,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
+import { LatencyHistogram } from "../../metrics/latency-histogram.js";
 import {
   abortedError,
   type ByteRange,
   emptyOperationStats,
+  OBJECT_OPERATIONS,
   type ObjectInfo,
   ObjectNotFoundError,
   type ObjectOperation,
@@ -172,6 +174,9 @@ export class S3ObjectStore implements ObjectStore {
   private readonly listPageSize: number;
   private readonly deleteBatchSize: number;
   private readonly counters = emptyOperationStats();
+  private readonly latencies = Object.fromEntries(
+    OBJECT_OPERATIONS.map((operation) => [operation, new LatencyHistogram()]),
+  ) as Record<ObjectOperation, LatencyHistogram>;
   private readonly interceptors: RequestInterceptor[] = [];
 
   constructor(options: S3ObjectStoreOptions) {
@@ -383,7 +388,9 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   stats(): Record<ObjectOperation, OperationStats> {
-    return structuredClone(this.counters);
+    const stats = structuredClone(this.counters);
+    for (const operation of OBJECT_OPERATIONS) stats[operation].latency = this.latencies[operation].snapshot();
+    return stats;
   }
 
   addRequestInterceptor(interceptor: RequestInterceptor): () => void {
@@ -448,6 +455,7 @@ export class S3ObjectStore implements ObjectStore {
       const latency = performance.now() - started;
       counters.latencyMsTotal += latency;
       counters.latencyMsMax = Math.max(counters.latencyMsMax, latency);
+      this.latencies[operation].observeMs(latency);
     }
   }
 

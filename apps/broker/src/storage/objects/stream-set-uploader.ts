@@ -5,6 +5,7 @@
 
 import type { Logger } from "pino";
 import type { PartitionLog, UploadSlice } from "../../log/partition-log.js";
+import { type HistogramSnapshot, LatencyHistogram } from "../../metrics/latency-histogram.js";
 import { buildDataObject } from "./data-object.js";
 import { type ObjectCatalog, partitionKey, type StoredBlock } from "./object-catalog.js";
 import type { ObjectStore } from "./object-store.js";
@@ -67,6 +68,8 @@ export class StreamSetUploader {
     lastUploadMs: 0,
     backpressureWaits: 0,
   };
+  /** Build, PUT and commit of each upload that committed (refused commits included). */
+  private readonly latency = new LatencyHistogram();
 
   constructor(
     private readonly deps: UploaderDependencies,
@@ -104,6 +107,10 @@ export class StreamSetUploader {
 
   stats(): UploaderStats {
     return { ...this.counters, pendingBytes: this.pendingBytes };
+  }
+
+  uploadLatency(): HistogramSnapshot {
+    return this.latency.snapshot();
   }
 
   async close(): Promise<void> {
@@ -212,6 +219,7 @@ export class StreamSetUploader {
     this.counters.uploads += 1;
     this.counters.uploadedBytes += built.size;
     this.counters.lastUploadMs = performance.now() - started;
+    this.latency.observeMs(this.counters.lastUploadMs);
     this.recountPending();
     await this.deps.afterCommit();
   }

@@ -3,6 +3,7 @@
 // while an fdatasync is in flight are made durable by the next single fdatasync.
 
 import { join } from "node:path";
+import { type HistogramSnapshot, LatencyHistogram } from "../../metrics/latency-histogram.js";
 import { type Deferred, deferred, type PositionWaiter, settleWaiters } from "./deferred.js";
 import {
   type Wal,
@@ -83,6 +84,7 @@ export class FileWal implements Wal {
   private durableWaiters: PositionWaiter[] = [];
   private trimming: Promise<unknown> = Promise.resolve();
   private readonly counters = { appends: 0, writes: 0, syncs: 0, bytesWritten: 0 };
+  private readonly syncs = new LatencyHistogram();
 
   private constructor(
     private readonly directory: string,
@@ -112,6 +114,10 @@ export class FileWal implements Wal {
 
   stats(): WalStats {
     return { ...this.counters, segments: this.segments.length };
+  }
+
+  syncLatency(): HistogramSnapshot {
+    return this.syncs.snapshot();
   }
 
   async recover(visitor: (entry: WalReplayEntry) => void): Promise<WalRecoverySummary> {
@@ -289,7 +295,9 @@ export class FileWal implements Wal {
           segment.dirty = false;
         }
         for (const file of files) {
+          const startedAt = performance.now();
           await file.datasync();
+          this.syncs.observeMs(performance.now() - startedAt);
           this.counters.syncs += 1;
         }
         this.durableEnd = group.at(-1)!.end;

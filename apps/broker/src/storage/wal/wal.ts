@@ -2,6 +2,8 @@
 // are opaque payloads keyed by partition; engines (a local file today, object storage later) implement
 // `Wal`, and the log layer decides what the payloads mean.
 
+import type { HistogramSnapshot } from "../../metrics/latency-histogram.js";
+
 /** What an entry's payload holds. The WAL itself only frames and orders them. */
 export const WalEntryType = {
   /** One append's record batches (message format v2), concatenated, offsets already assigned. */
@@ -84,6 +86,8 @@ export interface Wal {
   /** Position the next entry will get. */
   readonly endPosition: number;
   stats(): WalStats;
+  /** Latency of each fsync (fdatasync) of a group commit, where the WAL has files to sync. */
+  syncLatency?(): HistogramSnapshot;
   /** Waits for queued entries to be durable, then releases files. */
   close(): Promise<void>;
 }
