@@ -606,7 +606,10 @@ export class Broker {
       storedEndOffsets: (topicIds) => this.catalog.storedEndOffsets(topicIds),
       connections: () => this.kafkaServer?.connectionStats() ?? [],
       cluster: () =>
-        this.cluster && { leaseHeld: this.cluster.lease.isValid(), controller: this.cluster.controller.stats() },
+        this.cluster && {
+          leaseHeld: this.cluster.lease.isValid(),
+          controller: this.cluster.controller.stats(),
+        },
       leadershipChanges: () => ({ ...this.leadershipChanges }),
       log: this.log.child({ component: "metrics" }),
     };

@@ -1,16 +1,8 @@
 // prom-client metrics whose values are read at scrape time from counters the broker's components
 // already keep, instead of being incremented a second time on the hot path: counters and gauges
 // refilled by their collect hook, and histograms built from LatencyHistogram snapshots.
-import {
-  Counter,
-  Gauge,
-  Histogram,
-  type LabelValues,
-  type MetricObjectWithValues,
-  type MetricValueWithName,
-  type Registry,
-} from "prom-client";
-import { type HistogramSnapshot, LATENCY_BUCKETS_SECONDS } from "./latency-histogram.js";
+import { Counter, Gauge, type LabelValues, type Metric, type Registry } from "prom-client";
+import type { HistogramSnapshot } from "./latency-histogram.js";
 
 export type Labels<L extends string> = LabelValues<L>;
 
@@ -71,47 +63,60 @@ export interface HistogramSample<L extends string> {
   histogram: HistogramSnapshot;
 }
 
+/** One exposed value of a snapshot histogram: a bucket, the sum or the count. */
+interface ExposedValue {
+  metricName: string;
+  labels: Record<string, string | number>;
+  value: number;
+}
+
 /**
  * A histogram whose buckets a component accumulated itself (see latency-histogram.ts). prom-client
- * has no way to load bucket counts into a Histogram, so this one answers `get()` with the snapshot's
- * buckets in the exposition's shape (cumulative `_bucket`s, `_sum`, `_count`).
+ * cannot load bucket counts into its Histogram, so this implements what its Registry asks of a
+ * metric at scrape time (`name`, `get()`, `reset()`), answering with cumulative `_bucket`s, `_sum`
+ * and `_count` as prom-client's own histograms do. Its typings only admit prom-client's classes,
+ * hence the one cast at registration.
  */
-class SnapshotHistogram<L extends string> extends Histogram<L> {
-  private readonly metricName: string;
-  private readonly metricHelp: string;
+class SnapshotHistogram<L extends string> {
+  readonly type = "histogram";
+  readonly aggregator = "sum";
+  readonly name: string;
+  readonly help: string;
 
   constructor(
-    registry: Registry,
     definition: MetricDefinition<L>,
     private readonly read: () => Iterable<HistogramSample<L>>,
   ) {
-    super({
-      name: definition.name,
-      help: definition.help,
-      labelNames: definition.labelNames ?? [],
-      buckets: [...LATENCY_BUCKETS_SECONDS],
-      registers: [registry],
-    });
-    this.metricName = definition.name;
-    this.metricHelp = definition.help;
+    this.name = definition.name;
+    this.help = definition.help;
   }
 
-  override async get(): Promise<MetricObjectWithValues<MetricValueWithName<L>>> {
-    const values: MetricValueWithName<L>[] = [];
-    const bucketName = `${this.metricName}_bucket`;
-    for (const { labels, histogram } of this.read()) {
+  async get(): Promise<{
+    name: string;
+    help: string;
+    type: string;
+    aggregator: string;
+    values: ExposedValue[];
+  }> {
+    const values: ExposedValue[] = [];
+    const bucketName = `${this.name}_bucket`;
+    for (const { labels: given, histogram } of this.read()) {
+      const labels = given as Record<string, string | number>;
       let cumulative = 0;
       histogram.bounds.forEach((bound, index) => {
         cumulative += histogram.counts[index] ?? 0;
-        values.push({ metricName: bucketName, labels: { ...labels, le: bound } as Labels<L>, value: cumulative });
+        values.push({ metricName: bucketName, labels: { ...labels, le: bound }, value: cumulative });
       });
       cumulative += histogram.counts[histogram.bounds.length] ?? 0;
-      values.push({ metricName: bucketName, labels: { ...labels, le: "+Inf" } as Labels<L>, value: cumulative });
-      values.push({ metricName: `${this.metricName}_sum`, labels, value: histogram.sum });
-      values.push({ metricName: `${this.metricName}_count`, labels, value: cumulative });
+      values.push({ metricName: bucketName, labels: { ...labels, le: "+Inf" }, value: cumulative });
+      values.push({ metricName: `${this.name}_sum`, labels, value: histogram.sum });
+      values.push({ metricName: `${this.name}_count`, labels, value: cumulative });
     }
-    return { name: this.metricName, help: this.metricHelp, type: "histogram", values, aggregator: "sum" };
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }
+
+  /** Registry.resetMetrics(): the counts belong to the component, which this does not reset. */
+  reset(): void {}
 }
 
 export function collectedHistogram<L extends string>(
@@ -119,5 +124,5 @@ export function collectedHistogram<L extends string>(
   definition: MetricDefinition<L>,
   read: () => Iterable<HistogramSample<L>>,
 ): void {
-  new SnapshotHistogram(registry, definition, read);
+  registry.registerMetric(new SnapshotHistogram(definition, read) as unknown as Metric);
 }

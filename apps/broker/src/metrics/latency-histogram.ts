@@ -17,7 +17,9 @@ export interface HistogramSnapshot {
   sum: number;
 }
 
-export function emptyHistogramSnapshot(bounds: readonly number[] = LATENCY_BUCKETS_SECONDS): HistogramSnapshot {
+export function emptyHistogramSnapshot(
+  bounds: readonly number[] = LATENCY_BUCKETS_SECONDS,
+): HistogramSnapshot {
   return { bounds, counts: new Array<number>(bounds.length + 1).fill(0), sum: 0 };
 }
 

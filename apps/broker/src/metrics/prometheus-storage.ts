@@ -7,7 +7,11 @@ import type { ReadPath } from "../log/partition-log.js";
 import type { BlockCache } from "../storage/cache/block-cache.js";
 import type { CatchUpLimiter } from "../storage/cache/catch-up-limiter.js";
 import type { LogCache } from "../storage/log-cache.js";
-import { OBJECT_OPERATIONS, type ObjectOperation, type ObjectStore } from "../storage/objects/object-store.js";
+import {
+  OBJECT_OPERATIONS,
+  type ObjectOperation,
+  type ObjectStore,
+} from "../storage/objects/object-store.js";
 import type { StreamSetUploader, UploaderStats } from "../storage/objects/stream-set-uploader.js";
 import type { Wal } from "../storage/wal/wal.js";
 import { collectedCounter, collectedGauge, collectedHistogram } from "./collected-metrics.js";
@@ -180,7 +184,10 @@ function registerObjectStoreMetrics(registry: Registry, { objectStore }: Storage
   );
   collectedCounter(
     registry,
-    definition("streambed_object_store_retries_total", "Object-storage requests repeated by the retry policy."),
+    definition(
+      "streambed_object_store_retries_total",
+      "Object-storage requests repeated by the retry policy.",
+    ),
     perOperation("retries"),
   );
   collectedCounter(
@@ -235,11 +242,22 @@ function registerCacheMetrics(registry: Registry, { logs, blockCache }: StorageM
     { name: "streambed_log_cache_budget_bytes", help: "The log cache's memory budget." },
     () => [{ labels: {}, value: logs.cache.budgetBytes }],
   );
-  type BlockField = "hits" | "misses" | "loads" | "loadFailures" | "evictions" | "prefetches" | "prefetchHits";
+  type BlockField =
+    | "hits"
+    | "misses"
+    | "loads"
+    | "loadFailures"
+    | "evictions"
+    | "prefetches"
+    | "prefetchHits";
   const blockCounters: [BlockField, string, string][] = [
     ["hits", "streambed_block_cache_hits_total", "Block reads answered from memory."],
     ["misses", "streambed_block_cache_misses_total", "Block reads that waited for a load."],
-    ["loads", "streambed_block_cache_loads_total", "Ranged GETs started by the block cache (reads and read-ahead)."],
+    [
+      "loads",
+      "streambed_block_cache_loads_total",
+      "Ranged GETs started by the block cache (reads and read-ahead).",
+    ],
     ["loadFailures", "streambed_block_cache_load_failures_total", "Block loads that failed."],
     ["evictions", "streambed_block_cache_evictions_total", "Blocks evicted by the byte budget."],
     ["prefetches", "streambed_block_cache_prefetches_total", "Read-ahead loads started."],

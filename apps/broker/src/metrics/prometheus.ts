@@ -30,7 +30,10 @@ export interface BrokerMetricSources extends StorageMetricSources {
   clusterId: string;
   walKind: string;
   logs: LogMetricSources & {
-    partitions(): readonly Pick<PartitionLog, "isLeader" | "topicPartition" | "highWatermark" | "pendingBytes">[];
+    partitions(): readonly Pick<
+      PartitionLog,
+      "isLeader" | "topicPartition" | "highWatermark" | "pendingBytes"
+    >[];
   };
   requests: RequestMetrics;
   traffic: TopicTraffic;
@@ -59,7 +62,10 @@ export interface BrokerMetrics {
   scrape(): Promise<{ contentType: string; text: string }>;
 }
 
-export function createBrokerMetrics(sources: BrokerMetricSources, options: PrometheusOptions = {}): BrokerMetrics {
+export function createBrokerMetrics(
+  sources: BrokerMetricSources,
+  options: PrometheusOptions = {},
+): BrokerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "streambed_" });
   collectedGauge(
@@ -110,7 +116,9 @@ function registerRequestMetrics(registry: Registry, { requests }: BrokerMetricSo
     () =>
       requests
         .snapshot()
-        .flatMap(({ api, errors }) => errors.map(({ error, count }) => ({ labels: { api, error }, value: count }))),
+        .flatMap(({ api, errors }) =>
+          errors.map(({ error, count }) => ({ labels: { api, error }, value: count })),
+        ),
   );
   collectedHistogram(
     registry,
@@ -137,7 +145,11 @@ function registerTopicMetrics(registry: Registry, sources: BrokerMetricSources):
     ["bytesIn", "streambed_topic_bytes_in_total", "Record-batch bytes Produce appended to the topic."],
     ["recordsIn", "streambed_topic_records_in_total", "Records Produce appended to the topic."],
     ["bytesOut", "streambed_topic_bytes_out_total", "Record bytes Fetch returned from the topic."],
-    ["recordsOut", "streambed_topic_records_out_total", "Records Fetch (v4 and later) returned from the topic."],
+    [
+      "recordsOut",
+      "streambed_topic_records_out_total",
+      "Records Fetch (v4 and later) returned from the topic.",
+    ],
     ["fetchRequests", "streambed_topic_fetch_requests_total", "Fetch requests that named the topic."],
   ];
   for (const [field, name, help] of counters) {
@@ -242,7 +254,8 @@ async function measureLag(sources: BrokerMetricSources, maxLagSeries: number): P
       for (const stored of await sources.storedEndOffsets([...elsewhere])) {
         const topic = sources.topicName(stored.topicId);
         const partitionKey = topic === undefined ? undefined : key(topic, stored.partition);
-        if (partitionKey !== undefined && !ends.has(partitionKey)) ends.set(partitionKey, stored.storedEndOffset);
+        if (partitionKey !== undefined && !ends.has(partitionKey))
+          ends.set(partitionKey, stored.storedEndOffset);
       }
     } catch (error) {
       sources.log.warn(
@@ -266,7 +279,11 @@ function registerConnectionMetrics(registry: Registry, sources: BrokerMetricSour
   );
   collectedCounter(
     registry,
-    { name: "streambed_connections_accepted_total", help: "Client connections accepted, by listener.", labelNames },
+    {
+      name: "streambed_connections_accepted_total",
+      help: "Client connections accepted, by listener.",
+      labelNames,
+    },
     perListener("accepted"),
   );
   collectedGauge(
@@ -293,7 +310,10 @@ function registerClusterMetrics(registry: Registry, sources: BrokerMetricSources
   const one = (value: number) => [{ labels: {}, value }];
   collectedGauge(
     registry,
-    { name: "streambed_broker_lease_held", help: "1 while this broker's lease is surely valid (writes are acknowledged)." },
+    {
+      name: "streambed_broker_lease_held",
+      help: "1 while this broker's lease is surely valid (writes are acknowledged).",
+    },
     () => one(sources.cluster()?.leaseHeld ? 1 : 0),
   );
   collectedGauge(
@@ -301,10 +321,8 @@ function registerClusterMetrics(registry: Registry, sources: BrokerMetricSources
     { name: "streambed_controller_active", help: "1 on the broker holding the controller lease." },
     () => one(sources.cluster()?.controller.isController ? 1 : 0),
   );
-  collectedGauge(
-    registry,
-    { name: "streambed_partitions_led", help: "Partitions this broker leads." },
-    () => one(sources.logs.partitions().filter((log) => log.isLeader).length),
+  collectedGauge(registry, { name: "streambed_partitions_led", help: "Partitions this broker leads." }, () =>
+    one(sources.logs.partitions().filter((log) => log.isLeader).length),
   );
   collectedCounter(
     registry,

@@ -108,10 +108,11 @@ function parseSample(line: string, fail: (reason: string) => never): ExposedSamp
   return { name, labels, value: parseValue(valueText ?? "", fail) };
 }
 
+/** Values as Prometheus reads them (Go's ParseFloat): prom-client writes NaN as "Nan", which is accepted. */
 function parseValue(text: string, fail: (reason: string) => never): number {
-  if (text === "+Inf") return Number.POSITIVE_INFINITY;
-  if (text === "-Inf") return Number.NEGATIVE_INFINITY;
-  if (text === "NaN") return Number.NaN;
+  if (/^\+?inf(inity)?$/i.test(text)) return Number.POSITIVE_INFINITY;
+  if (/^-inf(inity)?$/i.test(text)) return Number.NEGATIVE_INFINITY;
+  if (/^nan$/i.test(text)) return Number.NaN;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) fail(`invalid value ${text}`);
   return Number(text);
 }
@@ -154,7 +155,8 @@ export function sampleValue(
   for (const family of families.values()) {
     for (const sample of family.samples) {
       if (sample.name !== name) continue;
-      if (Object.entries(labels).every(([label, value]) => sample.labels[label] === value)) return sample.value;
+      if (Object.entries(labels).every(([label, value]) => sample.labels[label] === value))
+        return sample.value;
     }
   }
   return undefined;

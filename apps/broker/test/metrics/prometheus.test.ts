@@ -2,7 +2,7 @@
 // kafkajs, the exposition parses strictly and its counters moved by what was done (requests, topic
 // records, lag, read paths, uploads, object-store requests, connections, authentication, cluster
 // role). The registry is also built over stand-in sources to check the consumer-lag series cap.
-import { ApiKey, ErrorCode } from "@streambed/protocol";
+import { ApiKey, ErrorCode, ZERO_UUID } from "@streambed/protocol";
 import { Kafka, logLevel, type Producer } from "kafkajs";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -137,9 +137,9 @@ describe("GET /metrics of a broker process", () => {
     expect(sampleValue(families, "streambed_topic_records_in_total", { topic: TOPIC })).toBe(PRODUCED);
     expect(sampleValue(families, "streambed_topic_bytes_in_total", { topic: TOPIC })).toBeGreaterThan(0);
     expect(sampleValue(families, "streambed_topic_bytes_out_total", { topic: TOPIC })).toBeGreaterThan(0);
-    expect(sampleValue(families, "streambed_topic_records_out_total", { topic: TOPIC })).toBeGreaterThanOrEqual(
-      CONSUMED,
-    );
+    expect(
+      sampleValue(families, "streambed_topic_records_out_total", { topic: TOPIC }),
+    ).toBeGreaterThanOrEqual(CONSUMED);
   });
 
   it("says which read path served the fetched data: tailing reads here", async () => {
@@ -155,7 +155,11 @@ describe("GET /metrics of a broker process", () => {
   it("reports the lag of a group that read 4 of 10 records as 6", async () => {
     const families = await scrape();
     expect(
-      sampleValue(families, "streambed_consumer_group_lag_records", { group: GROUP, topic: TOPIC, partition: "0" }),
+      sampleValue(families, "streambed_consumer_group_lag_records", {
+        group: GROUP,
+        topic: TOPIC,
+        partition: "0",
+      }),
     ).toBe(PRODUCED - CONSUMED);
     expect(sampleValue(families, "streambed_consumer_group_lag_series_skipped")).toBe(0);
     expect(sampleValue(families, "streambed_consumer_groups", { state: "Empty" })).toBeGreaterThanOrEqual(1);
@@ -181,7 +185,18 @@ describe("GET /metrics of a broker process", () => {
         topics: [
           {
             topic: TOPIC,
-            partitions: [{ partition: 7, fetchOffset: 0n, partitionMaxBytes: 1024 * 1024, currentLeaderEpoch: -1 }],
+            topicId: ZERO_UUID,
+            partitions: [
+              {
+                partition: 7,
+                currentLeaderEpoch: -1,
+                fetchOffset: 0n,
+                lastFetchedEpoch: -1,
+                logStartOffset: -1n,
+                partitionMaxBytes: 1024 * 1024,
+                replicaDirectoryId: ZERO_UUID,
+              },
+            ],
           },
         ],
         forgottenTopicsData: [],
@@ -214,15 +229,18 @@ describe("GET /metrics of a broker process", () => {
     try {
       await admitted.listTopics();
       // A failure is counted when its connection closes, which the broker does just after answering.
-      const families = await scrapeUntil((scraped) => failuresOf(scraped) > failuresBefore, "the failure count");
+      const families = await scrapeUntil(
+        (scraped) => failuresOf(scraped) > failuresBefore,
+        "the failure count",
+      );
       expect(
         sampleValue(families, "streambed_connections_authenticated", { listener: "SASL_PLAINTEXT" }),
       ).toBeGreaterThanOrEqual(1);
       expect(sampleValue(families, "streambed_connections_authenticated", { listener: "PLAINTEXT" })).toBe(0);
       // The test's producer stays connected on the PLAINTEXT listener.
-      expect(sampleValue(families, "streambed_connections_open", { listener: "PLAINTEXT" })).toBeGreaterThanOrEqual(
-        1,
-      );
+      expect(
+        sampleValue(families, "streambed_connections_open", { listener: "PLAINTEXT" }),
+      ).toBeGreaterThanOrEqual(1);
       expect(
         sampleValue(families, "streambed_connections_accepted_total", { listener: "SASL_PLAINTEXT" }),
       ).toBeGreaterThanOrEqual(2);
@@ -240,7 +258,9 @@ describe("GET /metrics of a broker process", () => {
     expect(sampleValue(families, "streambed_upload_duration_seconds_count")).toBe(uploads);
     expect(sampleValue(families, "streambed_uploaded_bytes_total")).toBeGreaterThan(0);
     expect(sampleValue(families, "streambed_upload_pending_bytes")).toBeGreaterThanOrEqual(0);
-    expect(sampleValue(families, "streambed_object_store_requests_total", { operation: "put" })).toBeGreaterThan(0);
+    expect(
+      sampleValue(families, "streambed_object_store_requests_total", { operation: "put" }),
+    ).toBeGreaterThan(0);
     expect(
       sampleValue(families, "streambed_object_store_request_duration_seconds_count", { operation: "put" }),
     ).toBeGreaterThan(0);
@@ -298,7 +318,12 @@ describe("consumer lag in the registry", () => {
           objectStore: { reads: 0, bytes: 0 },
         }),
         partitions: () => [
-          { isLeader: true, topicPartition: { topicId: ordersId, partition: 0 }, highWatermark: 10, pendingBytes: 0 },
+          {
+            isLeader: true,
+            topicPartition: { topicId: ordersId, partition: 0 },
+            highWatermark: 10,
+            pendingBytes: 0,
+          },
         ],
       },
       blockCache: new BlockCache({ budgetBytes: 1024 }),
@@ -338,7 +363,11 @@ describe("consumer lag in the registry", () => {
     const metrics = createBrokerMetrics(sources(offsets), { maxLagSeries: 1 });
     const families = parseExposition((await metrics.scrape()).text);
     expect(families.get("streambed_consumer_group_lag_records")?.samples).toEqual([
-      { name: "streambed_consumer_group_lag_records", labels: { group: "readers", topic: "orders", partition: "0" }, value: 9 },
+      {
+        name: "streambed_consumer_group_lag_records",
+        labels: { group: "readers", topic: "orders", partition: "0" },
+        value: 9,
+      },
     ]);
     expect(sampleValue(families, "streambed_consumer_group_lag_series_skipped")).toBe(1);
     expect(sampleValue(families, "streambed_consumer_group_lag_unknown_partitions")).toBe(1);

@@ -50,10 +50,17 @@ describe("RequestMetrics", () => {
     });
     metrics.answered(ApiKey.Fetch, 1, {
       errorCode: ErrorCode.NONE,
-      responses: [{ topic: "orders", partitions: [{ partitionIndex: 7, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }] }],
+      responses: [
+        {
+          topic: "orders",
+          partitions: [{ partitionIndex: 7, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }],
+        },
+      ],
     });
     // Other APIs' nested codes are not walked.
-    metrics.answered(ApiKey.CreateTopics, 1, { topics: [{ name: "x", errorCode: ErrorCode.TOPIC_ALREADY_EXISTS }] });
+    metrics.answered(ApiKey.CreateTopics, 1, {
+      topics: [{ name: "x", errorCode: ErrorCode.TOPIC_ALREADY_EXISTS }],
+    });
     const errors = Object.fromEntries(metrics.snapshot().map(({ api, errors: list }) => [api, list]));
     expect(errors).toEqual({
       JoinGroup: [{ error: "MEMBER_ID_REQUIRED", count: 1 }],

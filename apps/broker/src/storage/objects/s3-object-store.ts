@@ -389,7 +389,8 @@ export class S3ObjectStore implements ObjectStore {
 
   stats(): Record<ObjectOperation, OperationStats> {
     const stats = structuredClone(this.counters);
-    for (const operation of OBJECT_OPERATIONS) stats[operation].latency = this.latencies[operation].snapshot();
+    for (const operation of OBJECT_OPERATIONS)
+      stats[operation].latency = this.latencies[operation].snapshot();
     return stats;
   }
 
