@@ -398,6 +398,15 @@ export class Broker {
     this.configFingerprint = fingerprint;
   }
 
+  /** The topic by name; one this broker does not know yet is looked for again in PostgreSQL (it may
+   *  have been created through another broker a moment ago). */
+  async findTopic(name: string): Promise<TopicState | undefined> {
+    const known = this.topics.get(name);
+    if (known) return known;
+    await this.refreshTopics();
+    return this.topics.get(name);
+  }
+
   /** Rereads the topics from PostgreSQL (a name this broker does not know may have been created
    *  on another one); concurrent callers share one read. */
   refreshTopics(): Promise<void> {

@@ -31,11 +31,7 @@ export const alterPartitionReassignmentsApi = defineApi(
     }
     const responses = [];
     for (const requested of request.topics) {
-      let topic = broker.topics.get(requested.name);
-      if (!topic) {
-        await broker.refreshTopics(); // perhaps created through another broker a moment ago
-        topic = broker.topics.get(requested.name);
-      }
+      const topic = await broker.findTopic(requested.name);
       const partitions: { partitionIndex: number; errorCode: number; errorMessage: string | null }[] = [];
       const reassigned: { partition: number; targetBroker: number | null }[] = [];
       for (const partition of requested.partitions) {

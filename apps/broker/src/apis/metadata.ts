@@ -99,11 +99,7 @@ export const metadataApi = defineApi(ApiKey.Metadata, { min: 0, max: 12 }, async
         topics.push(missingTopic(name, ZERO_UUID, ErrorCode.INVALID_TOPIC_EXCEPTION));
         continue;
       }
-      let topic = broker.topics.get(name);
-      if (!topic) {
-        await broker.refreshTopics(); // perhaps created through another broker
-        topic = broker.topics.get(name);
-      }
+      let topic = await broker.findTopic(name);
       if (!topic && autoCreate && !mayCreateTopic(context, name)) {
         topics.push(missingTopic(name, ZERO_UUID, ErrorCode.TOPIC_AUTHORIZATION_FAILED));
         continue;

@@ -49,6 +49,8 @@ function appendPartition(
   index: number,
   records: Buffer | null,
   acks: number,
+  /** Why the schema check refused the batch; reported only if the batch passes the checks above it. */
+  schemaRefusal: string | undefined,
 ): PartitionOutcome {
   const partition = topic.partitions[index];
   if (!partition)
@@ -111,6 +113,7 @@ function appendPartition(
       );
     }
   }
+  if (schemaRefusal) return failed(index, ErrorCode.INVALID_RECORD, schemaRefusal);
   // The request frame is reused by nobody, but the log keeps batches for a long time: copy once so
   // the frame (which may hold other partitions) is not pinned in memory by the log cache.
   const batch = Buffer.from(records);
@@ -158,7 +161,8 @@ export const produceApi = defineApi(ApiKey.Produce, { min: 0, max: 11 }, async (
     writeAllowed: transactionAllowed && authorizeTopic(context, "WRITE", topicData.name),
   }));
   // Topics that validate schema ids are checked before anything is appended (the lookups are
-  // asynchronous; this connection's later requests wait, so their order is kept).
+  // asynchronous; this connection's later requests wait, so their order is kept). A refusal is
+  // reported after the batch's own checks, so a malformed batch still gets their error.
   const schemaRefusals = new Map<string, string>();
   for (const { topicData, topic, writeAllowed } of targets) {
     if (!topic || !writeAllowed || !ProduceSchemaValidator.applies(topic)) continue;
@@ -167,8 +171,7 @@ export const produceApi = defineApi(ApiKey.Produce, { min: 0, max: 11 }, async (
       const batch = isLegacyMessageSet(partitionData.records)
         ? upConverted(partitionData.records)
         : partitionData.records;
-      // A batch that is malformed anyway gets that error from the append path, not a schema one.
-      if (!batch || !validateBatchForAppend(batch, 0, batch.length).ok) continue;
+      if (!batch) continue;
       const refusal = await broker.schemaValidator.check(topic, batch);
       if (refusal) schemaRefusals.set(`${topicData.name}\u0000${partitionData.index}`, refusal);
     }
@@ -208,9 +211,15 @@ export const produceApi = defineApi(ApiKey.Produce, { min: 0, max: 11 }, async (
           "This broker's lease is not valid: its partitions may be moving to other brokers",
         );
       }
-      const refusal = schemaRefusals.get(`${topicData.name}\u0000${partitionData.index}`);
-      if (refusal) return failed(partitionData.index, ErrorCode.INVALID_RECORD, refusal);
-      return appendPartition(context, broker, topic, partitionData.index, partitionData.records, acks);
+      return appendPartition(
+        context,
+        broker,
+        topic,
+        partitionData.index,
+        partitionData.records,
+        acks,
+        schemaRefusals.get(`${topicData.name}\u0000${partitionData.index}`),
+      );
     });
     return { name: topicData.name, partitions };
   });

@@ -14,6 +14,7 @@ import {
 } from "./cluster-store.js";
 import { type ClusterChange, ClusterView } from "./cluster-view.js";
 import { Controller } from "./controller.js";
+import { warnWhileSlow } from "./slow-warning.js";
 
 export interface ClusterNode {
   nodeId: number;
@@ -234,22 +235,10 @@ export class BrokerCluster {
   }
 
   /** Runs one step of applying a change, warning while it takes longer than STEP_WARNING_MS. */
-  private async watched<T>(name: string, fields: object, run: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    const timer = setInterval(
-      () =>
-        this.logger.warn(
-          { step: name, ...fields, ms: Math.round(performance.now() - started) },
-          "applying a cluster change is taking long",
-        ),
-      STEP_WARNING_MS,
+  private watched<T>(name: string, fields: object, run: () => Promise<T>): Promise<T> {
+    return warnWhileSlow(run(), STEP_WARNING_MS, (ms) =>
+      this.logger.warn({ step: name, ...fields, ms }, "applying a cluster change is taking long"),
     );
-    timer.unref();
-    try {
-      return await run();
-    } finally {
-      clearInterval(timer);
-    }
   }
 
   private retryHandoffs(): void {

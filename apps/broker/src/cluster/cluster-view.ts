@@ -9,6 +9,7 @@ import type {
   LiveBroker,
   PartitionAssignment,
 } from "./cluster-store.js";
+import { warnWhileSlow } from "./slow-warning.js";
 
 /** A poll (reads plus the listeners it awaits) running longer than this is reported, and again each time. */
 const POLL_WARNING_MS = 5_000;
@@ -173,18 +174,9 @@ export class ClusterView {
 
   private runPoll(): Promise<void> {
     // A poll that hangs stops this broker from seeing any change (leadership, handoffs): say so.
-    const started = performance.now();
-    const watchdog = setInterval(
-      () =>
-        this.logger.warn(
-          { ms: Math.round(performance.now() - started) },
-          "polling the cluster assignment is taking long",
-        ),
-      POLL_WARNING_MS,
-    );
-    watchdog.unref();
-    this.running = this.poll().finally(() => {
-      clearInterval(watchdog);
+    this.running = warnWhileSlow(this.poll(), POLL_WARNING_MS, (ms) =>
+      this.logger.warn({ ms }, "polling the cluster assignment is taking long"),
+    ).finally(() => {
       this.running = undefined;
     });
     return this.running;

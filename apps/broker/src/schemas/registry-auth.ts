@@ -7,7 +7,7 @@ import type { AclOperation, ResourceType } from "../security/acl.js";
 import { CLUSTER_RESOURCE_NAME } from "../security/acl.js";
 import type { AuthFailureLimiter } from "../security/auth-failure-limiter.js";
 import type { BrokerAuthorizer } from "../security/authorizer.js";
-import { PlainServerExchange } from "../security/sasl/plain.js";
+import { PlainServerExchange, passwordCredential } from "../security/sasl/plain.js";
 import type { CredentialLookup } from "../security/sasl/sasl-mechanism.js";
 import { SaslAuthenticationError } from "../security/sasl/sasl-mechanism.js";
 import type { RegistryAccess, RegistryAuthentication, RegistryOperation } from "./registry-access.js";
@@ -73,12 +73,8 @@ export function createRegistryAccess(options: RegistryAccessOptions): RegistryAc
   // changes the stored key, which invalidates the entry.
   const verified = new Map<string, { storedKey: string; expiresAt: number }>();
 
-  const currentStoredKey = (username: string): string | undefined => {
-    const credential =
-      options.credentials.lookup(username, "SCRAM-SHA-512") ??
-      options.credentials.lookup(username, "SCRAM-SHA-256");
-    return credential?.storedKey.toString("base64");
-  };
+  const currentStoredKey = (username: string): string | undefined =>
+    passwordCredential(options.credentials, username)?.storedKey.toString("base64");
 
   const fail = (address: string, reason: string, username?: string): RegistryAuthentication => {
     options.limiter.recordFailure(address);

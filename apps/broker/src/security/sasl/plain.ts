@@ -8,10 +8,22 @@ import {
   type SaslServerExchange,
   unknownUserCredential,
 } from "./sasl-mechanism.js";
-import { passwordMatches, type ScramMechanismName } from "./scram-credential.js";
+import { passwordMatches, type ScramCredential, type ScramMechanismName } from "./scram-credential.js";
 
 /** Preferred first: a user created by Kafka tools may have only one of them. */
 const CREDENTIAL_ORDER: readonly ScramMechanismName[] = ["SCRAM-SHA-512", "SCRAM-SHA-256"];
+
+/** The stored credential a password is checked against: SHA-512's if the user has one, else SHA-256's. */
+export function passwordCredential(
+  credentials: CredentialLookup,
+  username: string,
+): ScramCredential | undefined {
+  for (const mechanism of CREDENTIAL_ORDER) {
+    const credential = credentials.lookup(username, mechanism);
+    if (credential) return credential;
+  }
+  return undefined;
+}
 
 export class PlainServerExchange implements SaslServerExchange {
   readonly mechanism = "PLAIN" as const;
@@ -30,9 +42,7 @@ export class PlainServerExchange implements SaslServerExchange {
     if (authzid !== "" && authzid !== username) {
       throw new SaslAuthenticationError("authorization id differs from the user name", username);
     }
-    const stored = CREDENTIAL_ORDER.map((mechanism) => this.credentials.lookup(username, mechanism)).find(
-      (credential) => credential !== undefined,
-    );
+    const stored = passwordCredential(this.credentials, username);
     // An unknown user costs the same key derivation as a wrong password.
     const matches = await passwordMatches(
       stored ?? unknownUserCredential("SCRAM-SHA-512", username),
