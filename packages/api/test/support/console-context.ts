@@ -24,6 +24,16 @@ export interface ConsoleTestContext {
 export const TEST_PASSWORD = "correct horse battery";
 
 const GOVERNANCE_TABLES = [
+  "scorecard_reviews",
+  "migration_steps",
+  "backfill_tests",
+  "offset_restore_checks",
+  "offset_snapshots",
+  "cost_settings",
+  "price_sheets",
+  "lag_alert_events",
+  "lag_alert_rules",
+  "broker_metric_samples",
   "console_sessions",
   "console_users",
   "masking_rules",

@@ -1,0 +1,4 @@
+// The cost router: the cost model: price sheets, measured usage, and the comparison with Kafka. (Placeholder; being built.)
+import { createTRPCRouter } from "../trpc.js";
+
+export const costRouter = createTRPCRouter({});
