@@ -586,7 +586,7 @@ export class Broker {
       reads: this.logs.readCounters(),
       uploader: this.logs.uploader.stats(),
       blockCache: this.blockCache.stats(),
-      catchUpLimiter: this.catchUpLimiter.stats(),
+      catchUpLimiter: { ...this.catchUpLimiter.stats(), limits: this.catchUpLimiter.limits() },
       objectStore: this.objects.store.stats(),
       objects: await this.catalog.objectSummary(),
       collector: this.collector.stats(),

@@ -1,256 +1,53 @@
-// The console end to end, in Debian's Chromium through Playwright, against the real stack: an
-// embedded PostgreSQL shared by the broker and the console (as `npm start` runs them), a broker
-// with its embedded S3 endpoint, `next start`, and a browser doing what a platform team does.
-import { type ChildProcess, spawn } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync } from "node:fs";
+// The console end to end, in Debian's Chromium through Playwright, against the real stack (see
+// support/console-stack.ts): a broker and the console on one embedded PostgreSQL, a second secured
+// cluster for the IAM pages, a console pointed at a dead cluster, and a browser doing what a
+// platform team does.
 import { readFile } from "node:fs/promises";
-import net from "node:net";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
-import { type EmbeddedPostgresServer, startEmbeddedPostgres } from "@streambed/db";
+import type { EmbeddedPostgresServer } from "@streambed/db";
 import { type Consumer, Kafka, logLevel } from "kafkajs";
 import pg from "pg";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ADMIN_EMAIL,
+  alert,
+  type ConsoleStack,
+  cellTexts,
+  createTeam as createTeamIn,
+  SECURED_ADMIN_PASSWORD,
+  shot,
+  startConsoleStack,
+} from "./support/console-stack.js";
 
-const consoleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const repoRoot = path.resolve(consoleDir, "..", "..");
-const brokerMain = path.join(repoRoot, "apps", "broker", "dist", "main.js");
-const nextBin = path.join(repoRoot, "node_modules", "next", "dist", "bin", "next");
-const screenshots = path.join(repoRoot, ".test-results", "console-screenshots");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-interface Service {
-  child: ChildProcess;
-  output: string[];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function start(command: string, args: string[], env: Record<string, string>, cwd: string): Service {
-  const child = spawn(process.execPath, [command, ...args], {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output: string[] = [];
-  child.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-  return { child, output };
-}
-
-async function waitForHttp(url: string, service: Service, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (service.child.exitCode !== null) throw new Error(`exited early:\n${service.output.join("")}`);
-    try {
-      const response = await fetch(url);
-      if (response.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} did not answer:\n${service.output.join("")}`);
-}
-
-async function stop(service: Service | undefined): Promise<void> {
-  if (!service || service.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => service.child.once("exit", resolve));
-  service.child.kill("SIGTERM");
-  await exited;
-}
-
+let stack: ConsoleStack;
 let postgres: EmbeddedPostgresServer | undefined;
-let broker: Service | undefined;
-let consoleServer: Service | undefined;
-let downConsole: Service | undefined;
-let browser: Browser | undefined;
 let kafka: Kafka;
-let bootstrap = "";
 let consoleUrl = "";
 let downConsoleUrl = "";
 let deadBootstrap = "";
-let securedBroker: Service | undefined;
 let securedBootstrap = "";
 let securedHttpEndpoint = "";
-const SECURED_ADMIN_PASSWORD = "secured cluster admin password";
 const consumers: Consumer[] = [];
 const run = Date.now().toString(36);
-const ADMIN_EMAIL = "admin@example.com";
-const ADMIN_PASSWORD = "console admin password";
 
 beforeAll(async () => {
-  const dataDir = mkdtempSync(path.join("/tmp", "streambed-console-"));
-  chmodSync(dataDir, 0o755);
-  mkdirSync(screenshots, { recursive: true });
-  postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres") });
-  // The console pointed at a dead cluster keeps its governance data in a database of its own.
-  const admin = new pg.Client({ connectionString: postgres.databaseUrl });
-  await admin.connect();
-  await admin.query("CREATE DATABASE console_down");
-  await admin.end();
-  const downDatabaseUrl = postgres.databaseUrl.replace(/\/[^/]+$/, "/console_down");
-
-  const [kafkaPort, httpPort, webPort, downPort, deadPort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
-  bootstrap = `127.0.0.1:${kafkaPort}`;
-  deadBootstrap = `127.0.0.1:${deadPort}`;
-  broker = start(
-    brokerMain,
-    [
-      "--listen",
-      bootstrap,
-      "--http-listen",
-      `127.0.0.1:${httpPort}`,
-      "--data-dir",
-      path.join(dataDir, "broker"),
-      "--database-url",
-      postgres.databaseUrl,
-      "--group-initial-rebalance-delay-ms",
-      "0",
-      "--upload-interval-ms",
-      "200",
-    ],
-    { STREAMBED_LOG_LEVEL: "warn" },
-    repoRoot,
-  );
-  await waitForHttp(`http://127.0.0.1:${httpPort}/health`, broker);
-  // A second cluster that authenticates (SASL SCRAM) and authorizes (ACLs), for the IAM pages.
-  const [securedPort, securedHttpPort] = [await freePort(), await freePort()];
-  securedBootstrap = `127.0.0.1:${securedPort}`;
-  securedHttpEndpoint = `http://127.0.0.1:${securedHttpPort}`;
-  const securedAdmin = new pg.Client({ connectionString: postgres.databaseUrl });
-  await securedAdmin.connect();
-  await securedAdmin.query("CREATE DATABASE secured_cluster");
-  await securedAdmin.end();
-  securedBroker = start(
-    brokerMain,
-    [
-      "--listeners",
-      `SASL_PLAINTEXT://${securedBootstrap}`,
-      "--http-listen",
-      `127.0.0.1:${securedHttpPort}`,
-      "--data-dir",
-      path.join(dataDir, "secured-broker"),
-      "--database-url",
-      postgres.databaseUrl.replace(/\/[^/]+$/, "/secured_cluster"),
-      "--super-users",
-      "User:admin",
-      "--security-refresh-ms",
-      "200",
-    ],
-    { STREAMBED_LOG_LEVEL: "warn", STREAMBED_BOOTSTRAP_USER: `admin:${SECURED_ADMIN_PASSWORD}` },
-    repoRoot,
-  );
-  await waitForHttp(`http://127.0.0.1:${securedHttpPort}/health`, securedBroker);
-  consoleServer = start(
-    nextBin,
-    ["start", "-p", String(webPort), "-H", "127.0.0.1"],
-    {
-      DATABASE_URL: postgres.databaseUrl,
-      STREAMBED_BOOTSTRAP: bootstrap,
-      STREAMBED_HTTP_ENDPOINT: `http://127.0.0.1:${httpPort}`,
-      STREAMBED_CLUSTER_NAME: "local",
-      STREAMBED_SAMPLE_INTERVAL_MS: "1000",
-      STREAMBED_ADMIN_EMAIL: ADMIN_EMAIL,
-      STREAMBED_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      SECURED_KAFKA_PASSWORD: SECURED_ADMIN_PASSWORD,
-    },
-    consoleDir,
-  );
-  consoleUrl = `http://127.0.0.1:${webPort}`;
-  downConsole = start(
-    nextBin,
-    ["start", "-p", String(downPort), "-H", "127.0.0.1"],
-    {
-      DATABASE_URL: downDatabaseUrl,
-      STREAMBED_BOOTSTRAP: deadBootstrap,
-      STREAMBED_SAMPLE_INTERVAL_MS: "0",
-      STREAMBED_ADMIN_EMAIL: ADMIN_EMAIL,
-      STREAMBED_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    },
-    consoleDir,
-  );
-  downConsoleUrl = `http://127.0.0.1:${downPort}`;
-  await waitForHttp(consoleUrl, consoleServer);
-  await waitForHttp(downConsoleUrl, downConsole);
-  kafka = new Kafka({ clientId: "console-test", brokers: [bootstrap], logLevel: logLevel.NOTHING });
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  stack = await startConsoleStack({ secured: true, downConsole: true });
+  ({ postgres, kafka, consoleUrl, downConsoleUrl, deadBootstrap, securedBootstrap, securedHttpEndpoint } =
+    stack);
 });
 
 afterAll(async () => {
   for (const consumer of consumers) await consumer.disconnect().catch(() => undefined);
-  await browser?.close();
-  await stop(consoleServer);
-  await stop(downConsole);
-  await stop(broker);
-  await stop(securedBroker);
-  await postgres?.stop();
+  await stack?.stop();
 });
 
-async function logIn(page: Page, url: string, email: string, password: string): Promise<void> {
-  await page.goto(`${url}/login`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.getByTestId("current-user").filter({ hasText: email }).waitFor();
+function newPage(url?: string, login?: { email: string; password: string } | null): Promise<Page> {
+  return stack.newPage(url, login);
 }
 
-/** A browser context of its own (its own session cookie), logged in as the admin unless told otherwise. */
-async function newPage(
-  url = consoleUrl,
-  login: { email: string; password: string } | null = null,
-): Promise<Page> {
-  const page = await (await browser!.newContext()).newPage();
-  page.setDefaultTimeout(30_000);
-  const { email, password } = login ?? { email: ADMIN_EMAIL, password: ADMIN_PASSWORD };
-  await logIn(page, url, email, password);
-  return page;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
-}
-
-/** Our alerts by their text: Next.js keeps an empty role="alert" route announcer on every page. */
-function alert(page: Page, text: RegExp | string) {
-  return page.getByRole("alert").filter({ hasText: text });
-}
-
-async function cellTexts(row: ReturnType<Page["getByTestId"]>): Promise<string[]> {
-  return (await row.getByRole("cell").allTextContents()).map((cell) => cell.trim());
-}
-
-async function createTeam(page: Page, name: string): Promise<void> {
-  await page.goto(`${consoleUrl}/ownership`);
-  await page.getByLabel("Team name").fill(name);
-  await page.getByRole("button", { name: "Create team" }).click();
-  await page.getByRole("table", { name: "Teams" }).getByRole("cell", { name, exact: true }).waitFor();
+function createTeam(page: Page, name: string): Promise<void> {
+  return createTeamIn(page, consoleUrl, name);
 }
 
 async function createTopic(page: Page, topic: string, owner: string, retentionDays: number): Promise<void> {
@@ -506,7 +303,7 @@ describe("console", () => {
   });
 
   it("sends strangers to the login page, and refuses a viewer's changes with the reason", async () => {
-    const stranger = await (await browser!.newContext()).newPage();
+    const stranger = await stack.blankPage();
     await stranger.goto(`${consoleUrl}/topics`);
     await stranger.waitForURL("**/login?next=%2Ftopics");
     await stranger.getByLabel("E-mail").fill(ADMIN_EMAIL);
@@ -534,7 +331,7 @@ describe("console", () => {
     await admin.getByTestId("masking-row-orders-*").waitFor();
     await admin.close();
 
-    const viewer = await (await browser!.newContext()).newPage();
+    const viewer = await stack.blankPage();
     viewer.setDefaultTimeout(30_000);
     await viewer.goto(`${consoleUrl}/login`);
     await viewer.getByLabel("E-mail").fill(`viewer-${run}@example.com`);

@@ -2,6 +2,7 @@
 // admin clients per cluster, the sampler, registration of the cluster named by the environment,
 // and the tRPC context for each request (who is acting, which cluster the browser selected).
 import { createPrismaClient, migrate, type PrismaClient } from "@streambed/db";
+import { evaluateLagAlerts } from "./alerts/lag-alerts.js";
 import { generatePassword, hashPassword, passwordProblem } from "./auth/passwords.js";
 import { cookieValue, SESSION_COOKIE, sessionUser } from "./auth/sessions.js";
 import { ClusterConnections } from "./clusters/cluster-connections.js";
@@ -18,6 +19,8 @@ export interface ConsoleServerOptions {
   sampleIntervalMs: number;
   /** The first admin, created when the console has no users; without it, a one-time password is printed. */
   firstAdmin?: { email: string; password: string };
+  /** Where people reach the console, e.g. https://streambed.example.com; makes alert webhooks' links absolute. */
+  publicUrl?: string;
   /** Cookies get the Secure attribute (the console is served over HTTPS). */
   secureCookies?: boolean;
   /** Where the one-time password of a generated first admin is written (default: stdout). */
@@ -102,6 +105,13 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
           connections,
           intervalMs: options.sampleIntervalMs,
           onError: (cluster, error) => options.log?.(`sampling ${cluster} failed`, error),
+          afterRound: async (cluster, at) => {
+            await evaluateLagAlerts(db, cluster, at, {
+              kafka: connections.admin(cluster),
+              log: options.log,
+              consoleUrl: options.publicUrl,
+            });
+          },
         })
       : async () => undefined;
   return {

@@ -58,6 +58,13 @@ export interface RetentionSummary {
 
 export type ReadCounters = Record<ReadPath, { reads: number; bytes: number }>;
 
+/** Bytes read for fetches of one topic: `tail` from the tail or the log cache, `catchUp` from the
+ *  block cache or object storage. */
+export interface TopicReadBytes {
+  tail: number;
+  catchUp: number;
+}
+
 const DEFAULT_LOG_CACHE_BYTES = 256 * 1024 * 1024;
 
 export class LogManager {
@@ -74,6 +81,8 @@ export class LogManager {
     blockCache: { reads: 0, bytes: 0 },
     objectStore: { reads: 0, bytes: 0 },
   };
+  /** By topic id; a deleted topic's entry goes with it. */
+  private readonly topicReads = new Map<string, TopicReadBytes>();
   private readonly storage: PartitionStorage;
 
   private constructor(
@@ -105,9 +114,16 @@ export class LogManager {
       readBlock(block: StoredBlock, next: readonly StoredBlock[], signal?: AbortSignal) {
         return manager.readBlock(block, next, signal);
       },
-      countRead(path: ReadPath, bytes: number) {
+      countRead(topicId: string, path: ReadPath, bytes: number) {
         manager.reads[path].reads += 1;
         manager.reads[path].bytes += bytes;
+        let topic = manager.topicReads.get(topicId);
+        if (!topic) {
+          topic = { tail: 0, catchUp: 0 };
+          manager.topicReads.set(topicId, topic);
+        }
+        if (path === "tail" || path === "logCache") topic.tail += bytes;
+        else topic.catchUp += bytes;
       },
     };
   }
@@ -232,6 +248,11 @@ export class LogManager {
     return structuredClone(this.reads);
   }
 
+  /** Every topic's read bytes by topic id (live counters: the metrics endpoint reads them). */
+  topicReadBytes(): ReadonlyMap<string, Readonly<TopicReadBytes>> {
+    return this.topicReads;
+  }
+
   async waitForAnyData(
     waits: readonly { log: PartitionLog; offset: number; isolation?: IsolationLevel }[],
     timeoutMs: number,
@@ -255,6 +276,7 @@ export class LogManager {
 
   /** The topic was deleted (PostgreSQL dropped its blocks): its logs go, its WAL entries are dead. */
   async deleteTopic(topicId: string): Promise<void> {
+    this.topicReads.delete(topicId);
     for (const log of this.partitionsOf(topicId)) {
       log.markDeleted();
       this.logs.delete(keyOf(log.topicPartition));
@@ -350,11 +372,11 @@ export class LogManager {
       });
     }
     if (cached) {
-      this.storage.countRead("blockCache", cached.length);
+      this.storage.countRead(block.topicId, "blockCache", cached.length);
       return cached;
     }
     const data = await blockCache.get(reference(block), load(block), signal ? { signal } : {});
-    this.storage.countRead("objectStore", data.length);
+    this.storage.countRead(block.topicId, "objectStore", data.length);
     return data;
   }
 

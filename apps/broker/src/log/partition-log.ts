@@ -93,8 +93,8 @@ export interface PartitionStorage {
   appended(bytes: number): void;
   /** A stored block's bytes: block cache, then a (rate-limited) ranged GET; `next` is read-ahead. */
   readBlock(block: StoredBlock, next: readonly StoredBlock[], signal?: AbortSignal): Promise<Buffer>;
-  /** Counts which path served a read. */
-  countRead(path: ReadPath, bytes: number): void;
+  /** Counts which path served a read of the topic (by id). */
+  countRead(topicId: string, path: ReadPath, bytes: number): void;
 }
 
 export type ReadPath = "tail" | "logCache" | "blockCache" | "objectStore";

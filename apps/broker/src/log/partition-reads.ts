@@ -219,7 +219,7 @@ async function loadChunk(log: PartitionLog, offset: number, fetchOffset: number)
       if (offset < append.baseOffset) high = middle - 1;
       else if (offset >= append.nextOffset) low = middle + 1;
       else {
-        log.storage.countRead("tail", append.data.length);
+        log.storage.countRead(log.topicPartition.topicId, "tail", append.data.length);
         return { data: append.data, endOffset: append.nextOffset };
       }
     }
@@ -227,7 +227,7 @@ async function loadChunk(log: PartitionLog, offset: number, fetchOffset: number)
   }
   const cached = log.storage.cache.get(log.cacheKey, offset);
   if (cached) {
-    log.storage.countRead("logCache", cached.data.length);
+    log.storage.countRead(log.topicPartition.topicId, "logCache", cached.data.length);
     return { data: cached.data, endOffset: cached.nextOffset };
   }
   const remembered = log.blocks.find(offset);

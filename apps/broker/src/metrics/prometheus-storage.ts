@@ -2,7 +2,7 @@
 // the log and block caches, which read path served fetched bytes, and the catch-up limiter. Every
 // value is read at scrape time from the stats the components already keep.
 import type { Registry } from "prom-client";
-import type { ReadCounters } from "../log/log-manager.js";
+import type { ReadCounters, TopicReadBytes } from "../log/log-manager.js";
 import type { ReadPath } from "../log/partition-log.js";
 import type { BlockCache } from "../storage/cache/block-cache.js";
 import type { CatchUpLimiter } from "../storage/cache/catch-up-limiter.js";
@@ -22,13 +22,15 @@ export interface LogMetricSources {
   readonly uploader: Pick<StreamSetUploader, "stats" | "uploadLatency">;
   readonly cache: Pick<LogCache, "sizeBytes" | "budgetBytes">;
   readCounters(): ReadCounters;
+  topicReadBytes(): ReadonlyMap<string, Readonly<TopicReadBytes>>;
 }
 
 export interface StorageMetricSources {
   logs: LogMetricSources;
   blockCache: Pick<BlockCache, "stats">;
-  catchUpLimiter: Pick<CatchUpLimiter, "stats" | "waitLatency">;
+  catchUpLimiter: Pick<CatchUpLimiter, "stats" | "waitLatency" | "limits">;
   objectStore: Pick<ObjectStore, "stats">;
+  topicName(topicId: string): string | undefined;
 }
 
 /** The `operation` label: S3's request kinds in snake case. */
@@ -58,6 +60,7 @@ export function registerStorageMetrics(registry: Registry, sources: StorageMetri
   registerObjectStoreMetrics(registry, sources);
   registerCacheMetrics(registry, sources);
   registerReadMetrics(registry, sources);
+  registerCatchUpLimitMetrics(registry, sources);
 }
 
 /** Only with the file WAL: the object WAL has no files of its own (its writes are uploads). */
@@ -276,7 +279,10 @@ function registerCacheMetrics(registry: Registry, { logs, blockCache }: StorageM
   }
 }
 
-function registerReadMetrics(registry: Registry, { logs, catchUpLimiter }: StorageMetricSources): void {
+function registerReadMetrics(
+  registry: Registry,
+  { logs, catchUpLimiter, topicName }: StorageMetricSources,
+): void {
   const perPath = (field: "reads" | "bytes") => () =>
     Object.entries(logs.readCounters()).map(([path, counters]) => ({
       labels: READ_PATH_LABELS[path as ReadPath],
@@ -296,6 +302,25 @@ function registerReadMetrics(registry: Registry, { logs, catchUpLimiter }: Stora
     registry,
     { name: "streambed_log_read_bytes_total", help: "Bytes read for fetches, by read path.", labelNames },
     perPath("bytes"),
+  );
+  // Which kind of read serves a topic: the console tells a tailing topic from one being backfilled.
+  collectedCounter(
+    registry,
+    {
+      name: "streambed_topic_read_bytes_total",
+      help: "Bytes read for fetches of the topic, by kind of read: tail (tail and log cache) or catch_up (block cache and object store).",
+      labelNames: ["topic", "path"],
+    },
+    () => {
+      const samples = [];
+      for (const [topicId, bytes] of logs.topicReadBytes()) {
+        const topic = topicName(topicId);
+        if (topic === undefined) continue;
+        samples.push({ labels: { topic, path: "tail" }, value: bytes.tail });
+        samples.push({ labels: { topic, path: "catch_up" }, value: bytes.catchUp });
+      }
+      return samples;
+    },
   );
   collectedGauge(
     registry,
@@ -327,5 +352,25 @@ function registerReadMetrics(registry: Registry, { logs, catchUpLimiter }: Stora
       help: "How long each catch-up read waited for the limiter (its count is the reads granted).",
     },
     () => [{ labels: {}, histogram: catchUpLimiter.waitLatency() }],
+  );
+}
+
+/** The configured limits, so a dashboard or the console can tell a limited broker from an unlimited one. */
+function registerCatchUpLimitMetrics(registry: Registry, { catchUpLimiter }: StorageMetricSources): void {
+  collectedGauge(
+    registry,
+    {
+      name: "streambed_catch_up_limit_bytes_per_second",
+      help: "Byte rate limit of catch-up reads (--catch-up-bytes-per-second); 0 means unlimited.",
+    },
+    () => [{ labels: {}, value: catchUpLimiter.limits().bytesPerSecond }],
+  );
+  collectedGauge(
+    registry,
+    {
+      name: "streambed_catch_up_limit_concurrency",
+      help: "Most concurrent catch-up reads (--catch-up-read-concurrency); 0 means unlimited.",
+    },
+    () => [{ labels: {}, value: catchUpLimiter.limits().maxConcurrentReads }],
   );
 }

@@ -37,7 +37,6 @@ export interface BrokerMetricSources extends StorageMetricSources {
   };
   requests: RequestMetrics;
   traffic: TopicTraffic;
-  topicName(topicId: string): string | undefined;
   topicId(topicName: string): string | undefined;
   groups: Pick<GroupCoordinator, "coordinatedGroups">;
   /** PostgreSQL's stored end offsets: the log end of partitions led by other brokers. */

@@ -1,7 +1,7 @@
 // GET /metrics against a real broker process: after producing, consuming and committing with
 // kafkajs, the exposition parses strictly and its counters moved by what was done (requests, topic
 // records, lag, read paths, uploads, object-store requests, connections, authentication, cluster
-// role). The registry is also built over stand-in sources to check the consumer-lag series cap.
+// role), and which kind of read served each topic, before and after a restart. The registry is also built over stand-in sources to check the consumer-lag series cap.
 import { ApiKey, ErrorCode, ZERO_UUID } from "@streambed/protocol";
 import { Kafka, logLevel, type Producer } from "kafkajs";
 import pino from "pino";
@@ -50,22 +50,22 @@ async function scrapeUntil(
   }
 }
 
-/** Reads the first CONSUMED records of the topic and commits offset CONSUMED, as a consumer that stopped there. */
-async function consumeAndCommit(): Promise<void> {
-  const consumer = kafka.consumer({ groupId: GROUP, maxWaitTimeInMs: 100, heartbeatInterval: 500 });
+/** Reads the first `records` records of the topic and commits offset `records`, as a consumer that stopped there. */
+async function consumeAndCommit(groupId = GROUP, records = CONSUMED): Promise<void> {
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: 500 });
   await consumer.connect();
   await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
   let read = 0;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`read ${read} of ${CONSUMED} records`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`read ${read} of ${records} records`)), 60_000);
     consumer
       .run({
         autoCommit: false,
         eachMessage: async ({ partition }) => {
-          if (read >= CONSUMED) return;
+          if (read >= records) return;
           read += 1;
-          if (read === CONSUMED) {
-            await consumer.commitOffsets([{ topic: TOPIC, partition, offset: String(CONSUMED) }]);
+          if (read === records) {
+            await consumer.commitOffsets([{ topic: TOPIC, partition, offset: String(records) }]);
             clearTimeout(timer);
             resolve();
           }
@@ -150,6 +150,16 @@ describe("GET /metrics of a broker process", () => {
       .reduce((sum, sample) => sum + sample.value, 0);
     expect(tail).toBeGreaterThan(0);
     expect(families.get("streambed_log_reads_total")?.samples).toHaveLength(4);
+  });
+
+  it("counts the topic's fetched bytes as tail reads while its data is still in memory", async () => {
+    const families = await scrape();
+    expect(
+      sampleValue(families, "streambed_topic_read_bytes_total", { topic: TOPIC, path: "tail" }),
+    ).toBeGreaterThan(0);
+    expect(
+      sampleValue(families, "streambed_topic_read_bytes_total", { topic: TOPIC, path: "catch_up" }),
+    ).toBe(0);
   });
 
   it("reports the lag of a group that read 4 of 10 records as 6", async () => {
@@ -281,6 +291,22 @@ describe("GET /metrics of a broker process", () => {
       sampleValue(families, "streambed_leadership_changes_total", { change: "became_leader" }),
     ).toBeGreaterThanOrEqual(1);
   });
+
+  // Last: the restart resets every counter the tests above read.
+  it("counts a fetch after a restart as a catch-up read of the topic: its data is only in object storage", async () => {
+    await scrapeUntil(
+      (scraped) => sampleValue(scraped, "streambed_upload_pending_bytes") === 0,
+      "every append stored",
+    );
+    await broker.stop();
+    await broker.spawn();
+    await consumeAndCommit("metrics-backfill", PRODUCED);
+    const families = await scrape();
+    expect(
+      sampleValue(families, "streambed_topic_read_bytes_total", { topic: TOPIC, path: "catch_up" }),
+    ).toBeGreaterThan(0);
+    expect(sampleValue(families, "streambed_topic_read_bytes_total", { topic: TOPIC, path: "tail" })).toBe(0);
+  });
 });
 
 describe("consumer lag in the registry", () => {
@@ -317,6 +343,7 @@ describe("consumer lag in the registry", () => {
           blockCache: { reads: 0, bytes: 0 },
           objectStore: { reads: 0, bytes: 0 },
         }),
+        topicReadBytes: () => new Map(),
         partitions: () => [
           {
             isLeader: true,

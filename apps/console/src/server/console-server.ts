@@ -1,7 +1,8 @@
 // The console process's one ConsoleServer (database, admin clients, sampler), started on first
 // use — or at boot by instrumentation.ts — from the environment: DATABASE_URL for the governance
 // data, STREAMBED_BOOTSTRAP (+ STREAMBED_HTTP_ENDPOINT, STREAMBED_CLUSTER_NAME) for the cluster
-// registered as the default, STREAMBED_SAMPLE_INTERVAL_MS for the sampler.
+// registered as the default, STREAMBED_SAMPLE_INTERVAL_MS for the sampler, STREAMBED_CONSOLE_URL for
+// the links alert webhooks carry.
 import type { appRouter, ConsoleServer } from "@streambed/api";
 
 /**
@@ -32,6 +33,19 @@ function sampleInterval(): number {
   return value;
 }
 
+/** STREAMBED_CONSOLE_URL: where people reach the console, for the links in alert webhooks. */
+function publicUrl(): string | undefined {
+  const text = process.env.STREAMBED_CONSOLE_URL;
+  if (!text) return undefined;
+  // URL.parse is newer than Node 20.9.
+  const url = URL.canParse(text) ? new URL(text) : null;
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:"))
+    throw new ConsoleConfigurationError(
+      `STREAMBED_CONSOLE_URL must be an http(s) URL such as https://streambed.example.com, not "${text}"`,
+    );
+  return url.origin + url.pathname.replace(/\/+$/, "");
+}
+
 export function consoleServer(): Promise<ConsoleServer> {
   if (!holder.streambedConsole) {
     const databaseUrl = process.env.DATABASE_URL;
@@ -47,6 +61,7 @@ export function consoleServer(): Promise<ConsoleServer> {
       startConsoleServer({
         databaseUrl,
         sampleIntervalMs: sampleInterval(),
+        publicUrl: publicUrl(),
         firstAdmin:
           process.env.STREAMBED_ADMIN_EMAIL && process.env.STREAMBED_ADMIN_PASSWORD
             ? { email: process.env.STREAMBED_ADMIN_EMAIL, password: process.env.STREAMBED_ADMIN_PASSWORD }

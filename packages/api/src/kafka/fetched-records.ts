@@ -12,6 +12,13 @@ import {
 } from "@streambed/protocol/records";
 import { type FormattedPayload, formatPayload } from "./payload-format.js";
 
+/** A record's bytes as stored, for callers that compare records rather than show them. */
+export interface RawRecord {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: { key: string; value: Buffer | null }[];
+}
+
 export interface BrowsedMessage {
   offset: string;
   timestamp: number;
@@ -22,6 +29,8 @@ export interface BrowsedMessage {
   compression: string;
   /** Written by a transactional producer; reads are read_uncommitted, so it may be open or aborted. */
   isTransactional: boolean;
+  /** The stored bytes, only when the read asked for them (`includeRaw`). */
+  raw?: RawRecord;
 }
 
 export interface DecodedFetch {
@@ -49,6 +58,7 @@ export async function decodeFetchedRecords(
   bytes: Buffer,
   fromOffset: bigint,
   maxMessages: number,
+  includeRaw = false,
 ): Promise<DecodedFetch> {
   const messages: BrowsedMessage[] = [];
   let nextOffset = fromOffset;
@@ -63,7 +73,7 @@ export async function decodeFetchedRecords(
       for (const record of batch.records) {
         if (record.offset < nextOffset) continue;
         if (messages.length >= maxMessages) break;
-        messages.push(browsedMessage(record, batch.attributes));
+        messages.push(browsedMessage(record, batch.attributes, includeRaw));
         nextOffset = record.offset + 1n;
       }
     }
@@ -73,8 +83,8 @@ export async function decodeFetchedRecords(
   return { messages, nextOffset, bytesRead };
 }
 
-function browsedMessage(record: DecodedRecord, attributes: number): BrowsedMessage {
-  return {
+function browsedMessage(record: DecodedRecord, attributes: number, includeRaw: boolean): BrowsedMessage {
+  const message: BrowsedMessage = {
     offset: record.offset.toString(),
     timestamp: Number(record.timestamp),
     timestampType: isLogAppendTime(attributes) ? "log-append" : "create",
@@ -84,4 +94,6 @@ function browsedMessage(record: DecodedRecord, attributes: number): BrowsedMessa
     compression: COMPRESSION_NAMES[compressionOf(attributes)] ?? `unknown (${compressionOf(attributes)})`,
     isTransactional: isTransactional(attributes),
   };
+  if (includeRaw) message.raw = { key: record.key, value: record.value, headers: record.headers };
+  return message;
 }

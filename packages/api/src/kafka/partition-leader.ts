@@ -41,6 +41,28 @@ export const STALE_LEADER_ERRORS: ReadonlySet<number> = new Set([
   ErrorCode.UNKNOWN_LEADER_EPOCH,
 ]);
 
+/**
+ * Turns a partition's error code in a Fetch, ListOffsets or Produce answer into the error callers handle:
+ * a moved leader (`StaleLeaderError`, retried by `onLeader`), a topic gone, or the broker's refusal.
+ */
+export function throwPartitionError(
+  errorCode: number,
+  api: string,
+  topic: string,
+  partition: number,
+  brokerMessage?: string | null,
+): void {
+  if (errorCode === ErrorCode.NONE) return;
+  if (STALE_LEADER_ERRORS.has(errorCode)) throw new StaleLeaderError(errorName(errorCode));
+  if (errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || errorCode === ErrorCode.UNKNOWN_TOPIC_ID) {
+    throw new TopicNotFoundError(`topic ${topic} does not exist (any more)`);
+  }
+  throw new BrokerRefusedError(
+    errorName(errorCode),
+    brokerMessage || `${api} of ${topic}-${partition} failed`,
+  );
+}
+
 /** The oldest Metadata version that lets us turn off topic auto-creation. */
 const MINIMUM_METADATA_VERSION = 4;
 

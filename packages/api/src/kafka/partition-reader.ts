@@ -1,19 +1,20 @@
 // The message browser's data source: reads one partition from an offset, a timestamp, the start or the
 // last N records, as a plain Kafka client without a consumer group — Metadata finds the leader,
 // ListOffsets gives the bounds and resolves timestamps, Fetch returns record batches we decode.
-import { ApiKey, ErrorCode, errorName, type ResponseOf, ZERO_UUID } from "@streambed/protocol";
+import { ApiKey, ErrorCode } from "@streambed/protocol";
 import { iterateBatches } from "@streambed/protocol/records";
-import { BrokerRefusedError, TopicNotFoundError } from "./admin-client.js";
+import { BrokerRefusedError } from "./admin-client.js";
+import { fetchPartition } from "./fetch-request.js";
 import { type BrowsedMessage, decodeFetchedRecords } from "./fetched-records.js";
 import { type KafkaConnectionOptions, KafkaConnectionPool } from "./kafka-connection.js";
-import {
-  type PartitionLeader,
-  PartitionLeaders,
-  STALE_LEADER_ERRORS,
-  StaleLeaderError,
-} from "./partition-leader.js";
+import { type PartitionLeader, PartitionLeaders, throwPartitionError } from "./partition-leader.js";
 
-export { type BrowsedMessage, type DecodedFetch, decodeFetchedRecords } from "./fetched-records.js";
+export {
+  type BrowsedMessage,
+  type DecodedFetch,
+  decodeFetchedRecords,
+  type RawRecord,
+} from "./fetched-records.js";
 export { LeaderNotAvailableError, PartitionNotFoundError } from "./partition-leader.js";
 
 export type ReadFrom = { offset: bigint } | { timestamp: number } | "earliest" | { latest: number };
@@ -27,6 +28,8 @@ export interface ReadRequest {
   maxMessages: number;
   /** Bytes of record batches to fetch at most (one batch more when a single batch is larger); default 1 MiB. */
   maxBytes?: number;
+  /** Also hand over each record's stored bytes (`BrowsedMessage.raw`), e.g. to checksum them. */
+  includeRaw?: boolean;
 }
 
 export interface ReadResult {
@@ -53,10 +56,8 @@ const EARLIEST_TIMESTAMP = -2n;
 const LATEST_TIMESTAMP = -1n;
 /** Browsing shows what is in the log, open and aborted transactions included; `isTransactional` marks them. */
 const READ_UNCOMMITTED = 0;
-/** Oldest versions with the semantics we rely on: offsets by timestamp, isolation level. */
-const MINIMUM_VERSION = { listOffsets: 1, fetch: 4 } as const;
-/** Fetch v13 addresses topics by id, which Metadata reports from v10. */
-const LAST_FETCH_VERSION_BY_NAME = 12;
+/** The oldest ListOffsets version with the semantics we rely on: offsets by timestamp. */
+const MINIMUM_VERSION = { listOffsets: 1 } as const;
 
 interface Bounds {
   logStartOffset: bigint;
@@ -104,6 +105,7 @@ export class PartitionReader {
       const collected = await this.collect(leader, topic, partition, start.offset, bounds, {
         maxMessages: request.maxMessages,
         maxBytes,
+        includeRaw: request.includeRaw ?? false,
       });
       return { ...collected, notice: start.notice ?? collected.notice };
     });
@@ -198,7 +200,7 @@ export class PartitionReader {
     partition: number,
     start: bigint,
     bounds: Bounds,
-    limits: { maxMessages: number; maxBytes: number },
+    limits: { maxMessages: number; maxBytes: number; includeRaw?: boolean },
   ): Promise<Collected> {
     let { logStartOffset, highWatermark } = bounds;
     let startOffset = start;
@@ -207,7 +209,13 @@ export class PartitionReader {
     let fetchedBytes = 0;
     const messages: BrowsedMessage[] = [];
     while (messages.length < limits.maxMessages && offset < highWatermark && fetchedBytes < limits.maxBytes) {
-      const data = await this.fetch(leader, topic, partition, offset, limits.maxBytes - fetchedBytes);
+      const data = await fetchPartition(leader, {
+        topic,
+        partition,
+        offset,
+        maxBytes: limits.maxBytes - fetchedBytes,
+        maxWaitMs: 0,
+      });
       if (data.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
         // Retention moved the log start past us between ListOffsets and Fetch.
         ({ logStartOffset, highWatermark } = await this.bounds(leader, topic, partition));
@@ -220,7 +228,12 @@ export class PartitionReader {
       if (data.highWatermark >= 0n) highWatermark = data.highWatermark;
       if (data.logStartOffset >= 0n) logStartOffset = data.logStartOffset;
       const bytes = data.records ?? Buffer.alloc(0);
-      const decoded = await decodeFetchedRecords(bytes, offset, limits.maxMessages - messages.length);
+      const decoded = await decodeFetchedRecords(
+        bytes,
+        offset,
+        limits.maxMessages - messages.length,
+        limits.includeRaw,
+      );
       messages.push(...decoded.messages);
       fetchedBytes += decoded.bytesRead;
       if (decoded.nextOffset === offset) {
@@ -275,70 +288,6 @@ export class PartitionReader {
     throwPartitionError(answer.errorCode, "ListOffsets", topic, partition);
     return answer.offset;
   }
-
-  private async fetch(
-    leader: PartitionLeader,
-    topic: string,
-    partition: number,
-    offset: bigint,
-    maxBytes: number,
-  ): Promise<ResponseOf<typeof ApiKey.Fetch>["responses"][number]["partitions"][number]> {
-    const { connection, topicId } = leader;
-    let version = connection.version(ApiKey.Fetch, MINIMUM_VERSION.fetch);
-    if (topicId === ZERO_UUID) version = Math.min(version, LAST_FETCH_VERSION_BY_NAME);
-    const response = await connection.request(ApiKey.Fetch, version, {
-      replicaId: -1,
-      replicaState: { replicaId: -1, replicaEpoch: -1n },
-      maxWaitMs: 0,
-      minBytes: 0,
-      maxBytes,
-      isolationLevel: READ_UNCOMMITTED,
-      // No fetch session: session id 0 with epoch -1 asks for a one-off full fetch.
-      sessionId: 0,
-      sessionEpoch: -1,
-      topics: [
-        {
-          topic,
-          topicId,
-          partitions: [
-            {
-              partition,
-              currentLeaderEpoch: -1,
-              fetchOffset: offset,
-              lastFetchedEpoch: -1,
-              logStartOffset: -1n,
-              partitionMaxBytes: maxBytes,
-              replicaDirectoryId: ZERO_UUID,
-            },
-          ],
-        },
-      ],
-      forgottenTopicsData: [],
-      rackId: "",
-    });
-    if (response.errorCode !== ErrorCode.NONE) {
-      throw new BrokerRefusedError(errorName(response.errorCode), `Fetch of ${topic}-${partition} failed`);
-    }
-    const data = response.responses[0]?.partitions.find(
-      (candidate) => candidate.partitionIndex === partition,
-    );
-    if (!data) {
-      throw new BrokerRefusedError("MISSING_PARTITION", `Fetch did not answer for ${topic}-${partition}`);
-    }
-    if (data.errorCode !== ErrorCode.OFFSET_OUT_OF_RANGE) {
-      throwPartitionError(data.errorCode, "Fetch", topic, partition);
-    }
-    return data;
-  }
-}
-
-function throwPartitionError(errorCode: number, api: string, topic: string, partition: number): void {
-  if (errorCode === ErrorCode.NONE) return;
-  if (STALE_LEADER_ERRORS.has(errorCode)) throw new StaleLeaderError(errorName(errorCode));
-  if (errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || errorCode === ErrorCode.UNKNOWN_TOPIC_ID) {
-    throw new TopicNotFoundError(`topic ${topic} does not exist (any more)`);
-  }
-  throw new BrokerRefusedError(errorName(errorCode), `${api} of ${topic}-${partition} failed`);
 }
 
 function belowLogStart(offset: bigint, logStartOffset: bigint): string {

@@ -5,39 +5,13 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "../audit.js";
-import type { GroupSummary } from "../kafka/admin-client.js";
-import type { PartitionReader } from "../kafka/partition-reader.js";
+import { lagInTime } from "../sampling/lag-in-time.js";
 import { catchUpSeconds, ratePerSecond } from "../sampling/rates.js";
 import { clusterOperatorProcedure, clusterProcedure, createTRPCRouter } from "../trpc.js";
 import { topicName } from "./topics.js";
 
 const groupId = z.string().min(1, "a group id is required").max(255, "group ids are at most 255 characters");
 const RATE_WINDOW_MS = 5 * 60_000;
-/** Lag in time reads two records per lagging partition; past this many partitions it is skipped. */
-const MAX_TIMED_PARTITIONS = 64;
-
-/**
- * How far behind the newest record a group is, in time: for each lagging partition, the newest
- * record's timestamp minus the timestamp of the first record the group has not consumed.
- */
-async function lagInTime(reader: PartitionReader, group: GroupSummary): Promise<number | null> {
-  const lagging = group.partitions.filter(
-    (partition) => partition.lag !== null && BigInt(partition.lag) > 0n,
-  );
-  if (lagging.length === 0) return group.partitions.some((partition) => partition.lag !== null) ? 0 : null;
-  if (lagging.length > MAX_TIMED_PARTITIONS) return null;
-  const lags = await Promise.all(
-    lagging.map(async (partition) => {
-      const [oldestUnread, newest] = await Promise.all([
-        reader.timestampAt(partition.topic, partition.partition, BigInt(partition.committedOffset)),
-        reader.timestampAt(partition.topic, partition.partition, BigInt(partition.endOffset) - 1n),
-      ]);
-      return oldestUnread === null || newest === null ? null : Math.max(0, newest - oldestUnread);
-    }),
-  );
-  const known = lags.filter((lag): lag is number => lag !== null);
-  return known.length === 0 ? null : Math.max(...known);
-}
 
 export const resetInput = z
   .object({

@@ -5,16 +5,14 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "../audit.js";
-import { fetchSecuritySummary } from "../clusters/broker-http.js";
 import {
   type AclBinding,
   engineAcls,
   type Operation,
-  principalsWithoutAcls,
-  topicsReadableByEveryone,
   whatCanPrincipalDo,
   whoCanAccessTopic,
 } from "../governance/acl-model.js";
+import { loadSecurityBoundary } from "../governance/security-boundary.js";
 import { clusterAdminProcedure, clusterProcedure, createTRPCRouter } from "../trpc.js";
 import { engines } from "./ownership.js";
 import { topicName } from "./topics.js";
@@ -173,41 +171,9 @@ export const iamRouter = createTRPCRouter({
 
   /**
    * The security boundary for the scorecard: the broker's own summary (listeners, enforcement, TLS
-   * expiry, bucket encryption, where data lives) plus what follows from the ACLs — principals with
-   * no ACL, topics anyone can read.
+   * expiry, bucket encryption, where data lives) plus what follows from the ACLs.
    */
-  boundary: clusterProcedure.query(async ({ ctx }) => {
-    const broker = (await fetchSecuritySummary(ctx.cluster.httpEndpoint)) as {
-      authorization?: { enforced?: boolean; superUsers?: string[]; allowEveryoneIfNoAclFound?: boolean };
-    } | null;
-    const enforced = broker?.authorization?.enforced ?? null;
-    const [overview, bindings, users] = await Promise.all([
-      ctx.kafka.overview(),
-      enforced === false ? Promise.resolve([]) : ctx.kafka.security.describeAcls().catch(() => null),
-      enforced === false ? Promise.resolve([]) : ctx.kafka.security.describeScramUsers().catch(() => null),
-    ]);
-    const topics = overview.topics.filter((topic) => !topic.internal).map((topic) => topic.name);
-    return {
-      broker,
-      aclsReadable: bindings !== null,
-      topicsReadableByEveryone:
-        enforced === null
-          ? null
-          : topicsReadableByEveryone(topics, bindings ?? [], {
-              enforced,
-              allowEveryoneIfNoAclFound: broker?.authorization?.allowEveryoneIfNoAclFound ?? false,
-            }),
-      principalsWithoutAcls:
-        bindings && users
-          ? principalsWithoutAcls(
-              users.map((user) => `User:${user.user}`),
-              bindings,
-              broker?.authorization?.superUsers ?? [],
-            )
-          : null,
-      topicCount: topics.length,
-    };
-  }),
+  boundary: clusterProcedure.query(({ ctx }) => loadSecurityBoundary(ctx.kafka, ctx.cluster.httpEndpoint)),
 
   scramUsers: clusterProcedure.query(({ ctx }) => ctx.kafka.security.describeScramUsers()),
 

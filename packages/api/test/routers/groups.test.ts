@@ -1,10 +1,12 @@
 // Consumer groups through the router against a real broker: lag in records and in time, lag
 // history from the sampler, and offset resets — previewed, refused while the group has members
 // (the broker's error), and applied to a timestamp once it is empty.
-import { type Consumer, Kafka, logLevel } from "kafkajs";
+import type { Consumer, Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleCluster } from "../../src/sampling/sampler.js";
 import { type ConsoleTestContext, consoleTestContext, refusal } from "../support/console-context.js";
+import { createTopic, kafkaAt, sendMessages } from "../support/kafka.js";
+import { waitFor } from "../support/wait-for.js";
 
 let context: ConsoleTestContext;
 let kafka: Kafka;
@@ -14,39 +16,23 @@ const groupId = `${topic}-ledger`;
 const base = Date.now() - 3_600_000;
 const MINUTE = 60_000;
 
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  let value = await read();
-  while (!done(value)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    value = await read();
-  }
-  return value;
-}
-
 async function group() {
   return (await context.caller().groups.list()).find((entry) => entry.groupId === groupId);
 }
 
 beforeAll(async () => {
   context = await consoleTestContext();
-  kafka = new Kafka({ brokers: [context.bootstrap], logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
-  await admin.disconnect();
-  const producer = kafka.producer();
-  await producer.connect();
+  kafka = kafkaAt(context.bootstrap);
+  await createTopic(kafka, topic, 1);
   // Ten records a minute apart, an hour ago.
-  await producer.send({
+  await sendMessages(
+    kafka,
     topic,
-    messages: Array.from({ length: 10 }, (_, index) => ({
+    Array.from({ length: 10 }, (_, index) => ({
       value: `payment ${index}`,
       timestamp: String(base + index * MINUTE),
     })),
-  });
-  await producer.disconnect();
+  );
 });
 afterAll(async () => {
   await consumer?.disconnect();

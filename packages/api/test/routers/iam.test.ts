@@ -1,113 +1,36 @@
 // The IAM router against a broker that authenticates and authorizes: the console logs in to it with
 // SCRAM-SHA-512 (its password from the environment variable the cluster row names), manages SCRAM
 // users and ACLs through the Kafka admin protocol, and answers the access questions from them.
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Kafka, logLevel } from "kafkajs";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ConsoleTestContext, consoleTestContext, refusal } from "../support/console-context.js";
+import { type SecuredBroker, startSecuredBroker } from "../support/secured-broker.js";
 
-const brokerMain = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "../../../../apps/broker/dist/main.js",
-);
-const ADMIN_PASSWORD = "admin password for iam tests";
 const run = Date.now().toString(36);
 
 let context: ConsoleTestContext;
-let broker: ChildProcess | undefined;
-let bootstrap = "";
+let broker: SecuredBroker;
 let clusterId = "";
-let dataDir = "";
-let httpEndpoint = "";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   context = await consoleTestContext();
-  // The secured broker gets a database of its own next to the shared one.
-  const databaseUrl = inject("databaseUrl");
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE iam_${run}`);
-  await admin.end();
-  const [kafkaPort, httpPort] = [await freePort(), await freePort()];
-  httpEndpoint = `http://127.0.0.1:${httpPort}`;
-  bootstrap = `127.0.0.1:${kafkaPort}`;
-  dataDir = mkdtempSync(path.join(os.tmpdir(), "streambed-iam-"));
-  const output: string[] = [];
-  broker = spawn(
-    process.execPath,
-    [
-      brokerMain,
-      "--listeners",
-      `SASL_PLAINTEXT://${bootstrap}`,
-      "--http-listen",
-      `127.0.0.1:${httpPort}`,
-      "--data-dir",
-      dataDir,
-      "--database-url",
-      databaseUrl.replace(/\/[^/]+$/, `/iam_${run}`),
-      "--super-users",
-      "User:admin",
-      "--security-refresh-ms",
-      "200",
-      "--log-level",
-      "warn",
-    ],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, DATABASE_URL: "", STREAMBED_BOOTSTRAP_USER: `admin:${ADMIN_PASSWORD}` },
-    },
-  );
-  broker.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-  broker.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-  const deadline = Date.now() + 90_000;
-  while (
-    !(await fetch(`http://127.0.0.1:${httpPort}/health`).then(
-      (response) => response.ok,
-      () => false,
-    ))
-  ) {
-    if (broker.exitCode !== null || Date.now() > deadline)
-      throw new Error(`the secured broker did not start:\n${output.join("")}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  process.env.IAM_TEST_KAFKA_PASSWORD = ADMIN_PASSWORD;
+  broker = await startSecuredBroker("iam");
+  process.env.IAM_TEST_KAFKA_PASSWORD = broker.adminPassword;
   const cluster = await context.caller().clusters.create({
     name: "secured",
     environment: "production",
-    bootstrap,
+    bootstrap: broker.bootstrap,
     saslMechanism: "SCRAM-SHA-512",
     saslUsername: "admin",
     saslPasswordEnv: "IAM_TEST_KAFKA_PASSWORD",
-    httpEndpoint,
+    httpEndpoint: broker.httpEndpoint,
     tls: false,
   });
   clusterId = cluster.id;
 });
 
 afterAll(async () => {
-  if (broker && broker.exitCode === null) {
-    const exited = new Promise((resolve) => broker?.once("exit", resolve));
-    broker.kill("SIGTERM");
-    await exited;
-  }
-  rmSync(dataDir, { recursive: true, force: true });
+  await broker?.stop();
   await context?.close();
 });
 
@@ -149,7 +72,7 @@ describe("iam router", () => {
     ).toBe(false);
     const login = async (password: string) => {
       const admin = new Kafka({
-        brokers: [bootstrap],
+        brokers: [broker.bootstrap],
         logLevel: logLevel.NOTHING,
         sasl: { mechanism: "scram-sha-256", username: "alice", password },
         retry: { retries: 0 },
@@ -241,9 +164,9 @@ describe("iam router", () => {
       authentication: { required: true },
       authorization: { enforced: true, superUsers: ["User:admin"], allowEveryoneIfNoAclFound: false },
       tlsCertificate: null,
-      database: { database: `iam_${run}` },
+      database: { database: broker.database },
     });
-    expect(JSON.stringify(boundary.broker)).not.toContain(ADMIN_PASSWORD);
+    expect(JSON.stringify(boundary.broker)).not.toContain(broker.adminPassword);
     expect(boundary.principalsWithoutAcls).toContain("User:idle");
     expect(boundary.principalsWithoutAcls).not.toContain("User:admin");
     expect(boundary.topicsReadableByEveryone).toEqual([]);
@@ -291,7 +214,7 @@ describe("iam router", () => {
     process.env.IAM_TEST_KAFKA_PASSWORD = "not the password";
     await context.db.consoleCluster.update({ where: { id: clusterId }, data: { updatedAt: new Date() } });
     const refused = await refusal(onSecured().iam.scramUsers());
-    process.env.IAM_TEST_KAFKA_PASSWORD = ADMIN_PASSWORD;
+    process.env.IAM_TEST_KAFKA_PASSWORD = broker.adminPassword;
     expect(refused.code).toBe("SERVICE_UNAVAILABLE");
     expect(refused.message).toMatch(/SASL_AUTHENTICATION_FAILED|refused the login/);
   });

@@ -16,6 +16,8 @@ const STOP_TIMEOUT_MS = 20_000;
 export interface TestBroker {
   /** host:port of the Kafka listener. */
   readonly bootstrap: string;
+  /** http://host:port of the HTTP listener (health, stats, metrics). */
+  readonly httpEndpoint: string;
   readonly dataDir: string;
   logs(): string;
   stop(): Promise<void>;
@@ -32,7 +34,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startBroker(): Promise<TestBroker> {
+/** `extraArgs` are more broker flags, e.g. `["--catch-up-bytes-per-second", "1048576"]`. */
+export async function startBroker(extraArgs: readonly string[] = []): Promise<TestBroker> {
   if (!existsSync(brokerMain)) {
     throw new Error(
       `${brokerMain} is missing: run \`npx turbo run build --filter=@streambed/broker\` in ${repoRoot}`,
@@ -46,7 +49,16 @@ export async function startBroker(): Promise<TestBroker> {
   const { DATABASE_URL: _database, STREAMBED_DATABASE_URL: _streambed, ...env } = process.env;
   const child = spawn(
     process.execPath,
-    [brokerMain, "--listen", bootstrap, "--http-listen", `127.0.0.1:${httpPort}`, "--data-dir", dataDir],
+    [
+      brokerMain,
+      "--listen",
+      bootstrap,
+      "--http-listen",
+      `127.0.0.1:${httpPort}`,
+      "--data-dir",
+      dataDir,
+      ...extraArgs,
+    ],
     { env: { ...env, STREAMBED_LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] },
   );
   const output: string[] = [];
@@ -55,6 +67,7 @@ export async function startBroker(): Promise<TestBroker> {
   child.stderr?.on("data", collect);
   const broker: TestBroker = {
     bootstrap,
+    httpEndpoint: `http://127.0.0.1:${httpPort}`,
     dataDir,
     logs: () => output.join(""),
     stop: async () => {
@@ -63,7 +76,7 @@ export async function startBroker(): Promise<TestBroker> {
     },
   };
   try {
-    await waitHealthy(child, `http://127.0.0.1:${httpPort}/health`, output);
+    await waitHealthy(child, `${broker.httpEndpoint}/health`, output);
   } catch (error) {
     await broker.stop();
     throw error;

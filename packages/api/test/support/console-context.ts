@@ -2,6 +2,7 @@
 // tables emptied, the test cluster registered as the default, and callers acting as a named user.
 import { createPrismaClient, migrate, type PrismaClient } from "@streambed/db";
 import { inject } from "vitest";
+import { ZodError } from "zod";
 import { hashPassword } from "../../src/auth/passwords.js";
 import type { Role, SessionUser } from "../../src/auth/sessions.js";
 import { ClusterConnections } from "../../src/clusters/cluster-connections.js";
@@ -100,4 +101,21 @@ export async function refusal(work: Promise<unknown>): Promise<{ code: string; m
     return { code: (error as { code?: string }).code ?? "NONE", message: (error as Error).message };
   }
   throw new Error("expected the call to be refused, but it succeeded");
+}
+
+/**
+ * Runs `work` and returns the field messages of the input it refused, keyed by the field's path
+ * ("prices.getRequestsPer1000"), as the console shows them next to each field; fails when it was accepted.
+ */
+export async function fieldErrors(work: Promise<unknown>): Promise<Record<string, string>> {
+  try {
+    await work;
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause;
+    if (cause instanceof ZodError) {
+      return Object.fromEntries(cause.issues.map((issue) => [issue.path.join("."), issue.message]));
+    }
+    throw error;
+  }
+  throw new Error("expected the input to be refused, but it was accepted");
 }

@@ -35,6 +35,12 @@ export interface CatchUpLimiterStats {
   rejected: number;
 }
 
+/** The limits in force, as operators configure them: 0 means unlimited. */
+export interface CatchUpLimits {
+  maxConcurrentReads: number;
+  bytesPerSecond: number;
+}
+
 interface Waiter {
   bytes: number;
   enqueuedAt: number;
@@ -169,6 +175,13 @@ export class CatchUpLimiter {
 
   stats(): CatchUpLimiterStats {
     return { active: this.active, queued: this.queue.length, ...this.counters };
+  }
+
+  limits(): CatchUpLimits {
+    return {
+      maxConcurrentReads: Number.isFinite(this.maxConcurrentReads) ? this.maxConcurrentReads : 0,
+      bytesPerSecond: this.limited ? this.bytesPerSecond : 0,
+    };
   }
 
   waitLatency(): HistogramSnapshot {

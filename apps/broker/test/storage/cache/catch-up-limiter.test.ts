@@ -280,6 +280,14 @@ describe("CatchUpLimiter", () => {
     expect(granted).toEqual(["a", "b", "unlimited"]);
   });
 
+  it("reports the limits in force, with 0 for an unlimited rate or concurrency", () => {
+    const clock = new FakeClock();
+    const limiter = limiterWith(clock, { maxConcurrentReads: 4, bytesPerSecond: Number.POSITIVE_INFINITY });
+    expect(limiter.limits()).toEqual({ maxConcurrentReads: 4, bytesPerSecond: 0 });
+    limiter.configure({ bytesPerSecond: 5_000, maxConcurrentReads: Number.POSITIVE_INFINITY });
+    expect(limiter.limits()).toEqual({ maxConcurrentReads: 0, bytesPerSecond: 5_000 });
+  });
+
   it("rejects nonsensical limits and request sizes", async () => {
     expect(() => new CatchUpLimiter({ maxConcurrentReads: 0, bytesPerSecond: 0 })).toThrow(RangeError);
     expect(() => new CatchUpLimiter({ maxConcurrentReads: 1, bytesPerSecond: -1 })).toThrow(RangeError);

@@ -19,6 +19,7 @@ CREATE TABLE "lag_alert_rules" (
     "cluster_id" UUID NOT NULL,
     "name" TEXT NOT NULL,
     "group_pattern" TEXT NOT NULL,
+    "topic_pattern" TEXT,
     "max_lag_records" BIGINT,
     "max_lag_ms" BIGINT,
     "for_ms" INTEGER NOT NULL DEFAULT 0,

@@ -19,6 +19,7 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import { QueryView } from "~/components/query-view";
 import { type RouterOutputs, useTRPC } from "~/trpc/react";
+import { GroupAlerts } from "../../alerts/group-alerts";
 import { catchUpSortValue, describeCatchUp, describeLagInTime, GroupStateBadge } from "../group-status";
 import { ResetOffsetsForm } from "./reset-offsets-form";
 
@@ -107,6 +108,11 @@ export default function GroupPage() {
             Consumer group · <Link href="/groups">All consumer groups</Link>
           </>
         }
+        actions={
+          <Link href={`/groups/${encodeURIComponent(groupId)}/why`} className="sb-button sb-button-secondary">
+            Why is it lagging?
+          </Link>
+        }
       />
       <QueryView query={group} loading={`Loading ${groupId}…`}>
         {(data) => <GroupDetailView group={data} />}
@@ -161,6 +167,15 @@ function GroupDetailView({ group }: { group: GroupDetail }) {
           formatValue={(value) => formatCount(value)}
           empty="Not enough samples yet: the console samples the group's lag every few seconds and draws the last hour."
         />
+      </Section>
+      <Section title="Lag alerts">
+        <GroupAlerts groupId={group.groupId} />
+      </Section>
+      <Section title="Migration">
+        <p>
+          Snapshots of this group's offsets, restores, and its pause, replay, verify and resume runbook:{" "}
+          <Link href={`/migration/${encodeURIComponent(group.groupId)}`}>migration runbook</Link>.
+        </p>
       </Section>
       <Section title="Partitions">
         <DataTable

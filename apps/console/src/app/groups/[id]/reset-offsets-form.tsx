@@ -6,6 +6,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
 import { fieldError, mutationMessage } from "~/components/query-view";
 import { type RouterInputs, type RouterOutputs, useTRPC } from "~/trpc/react";
+import { changeColumn, localTimeToEpochMilliseconds, offsetColumn } from "../offset-change";
 
 type ResetInput = RouterInputs["groups"]["resetOffsets"];
 type ResetRequest = Omit<ResetInput, "dryRun">;
@@ -19,15 +20,6 @@ const strategies: { value: Strategy; label: string }[] = [
   { value: "offset", label: "To an offset" },
 ];
 
-/** Positive: records the group will read again; negative: records it will skip. */
-function describeChange(change: string | null): string {
-  if (change === null) return "—";
-  const records = BigInt(change);
-  if (records > 0n) return `re-reads ${formatCount(records)}`;
-  if (records < 0n) return `skips ${formatCount(-records)}`;
-  return "no change";
-}
-
 const previewColumns: Column<PreviewRow>[] = [
   {
     key: "partition",
@@ -36,13 +28,7 @@ const previewColumns: Column<PreviewRow>[] = [
     sortValue: (row) => row.partition,
     align: "end",
   },
-  {
-    key: "current",
-    header: "Current",
-    cell: (row) => (row.currentOffset === null ? "—" : formatCount(row.currentOffset)),
-    sortValue: (row) => (row.currentOffset === null ? null : BigInt(row.currentOffset)),
-    align: "end",
-  },
+  offsetColumn("current", "Current", (row) => row.currentOffset),
   {
     key: "target",
     header: "Target",
@@ -54,24 +40,8 @@ const previewColumns: Column<PreviewRow>[] = [
     sortValue: (row) => BigInt(row.targetOffset),
     align: "end",
   },
-  {
-    key: "change",
-    header: "Change",
-    cell: (row) => describeChange(row.change),
-    sortValue: (row) => (row.change === null ? null : BigInt(row.change)),
-    align: "end",
-  },
+  changeColumn(),
 ];
-
-/**
- * A datetime-local value has no zone; `new Date("2026-11-29T08:41")` reads it as local time, which is
- * what the person typing it meant. Empty or invalid input is left out so the server asks for it.
- */
-function localTimeToEpochMilliseconds(value: string): number | undefined {
-  if (value === "") return undefined;
-  const epochMilliseconds = new Date(value).getTime();
-  return Number.isNaN(epochMilliseconds) ? undefined : epochMilliseconds;
-}
 
 /** The same inputs give the same key, so "Apply reset" can require a preview of exactly them. */
 function requestKey(request: ResetRequest): string {

@@ -69,6 +69,9 @@ export default function TopicPage({ params }: { params: Promise<{ name: string }
             </p>
             <PageHeader
               title={data.name}
+              actions={
+                <Link href={`/backfill?topic=${encodeURIComponent(data.name)}`}>Run a backfill test</Link>
+              }
               description={
                 data.owner ? (
                   <>
