@@ -11,6 +11,7 @@ import type { ApiRegistration, ListenerIdentity } from "./apis/handler.js";
 import { apiRegistrations } from "./apis/index.js";
 import { BrokerCluster } from "./cluster/broker-cluster.js";
 import { type HeartbeatReport, readBrokerReports } from "./cluster/cluster-store.js";
+import { warnWhileSlow } from "./cluster/slow-warning.js";
 import type { BrokerConfig } from "./config.js";
 import { GroupCoordinator } from "./coordinator/index.js";
 import { registerBrokerRoutes } from "./http/broker-routes.js";
@@ -70,6 +71,9 @@ export function redactUrl(url: string): string {
     return "<unparseable url>";
   }
 }
+
+/** A shutdown step still running after this long is logged, and again each time as long again passes. */
+const SHUTDOWN_STEP_WARNING_MS = 5000;
 
 export class Broker {
   readonly brokerId: number;
@@ -693,23 +697,36 @@ export class Broker {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     if (this.configTimer) clearInterval(this.configTimer);
     this.credentials.stop();
-    await this.collector.stop();
-    await this.compactor.stop();
-    await this.kafkaServer?.close();
-    await this.httpServer?.close();
-    await this.groups.shutdown();
+    await this.stopStep("stopping the object collector", () => this.collector.stop());
+    await this.stopStep("stopping the compactor", () => this.compactor.stop());
+    await this.stopStep("closing the Kafka listeners", async () => this.kafkaServer?.close());
+    await this.stopStep("closing the HTTP listener", async () => this.httpServer?.close());
+    await this.stopStep("answering waiting group members", () => this.groups.shutdown());
     // Store every tail before giving up the lease, so the next leaders start from complete logs.
-    await this.logs.uploader
-      .flush()
-      .catch((error: unknown) =>
-        this.log.error({ err: error }, "could not store the WAL tail before shutting down"),
-      );
-    await this.cluster
-      ?.leave()
-      .catch((error: unknown) => this.log.error({ err: error }, "error leaving the cluster"));
+    await this.stopStep("storing the WAL tail", () =>
+      this.logs.uploader
+        .flush()
+        .catch((error: unknown) =>
+          this.log.error({ err: error }, "could not store the WAL tail before shutting down"),
+        ),
+    );
+    await this.stopStep("leaving the cluster", async () =>
+      this.cluster
+        ?.leave()
+        .catch((error: unknown) => this.log.error({ err: error }, "error leaving the cluster")),
+    );
     for (const hook of this.stopHooks.reverse()) {
-      await hook().catch((error: unknown) => this.log.error({ err: error }, "error while stopping"));
+      await this.stopStep("closing the stores", () =>
+        hook().catch((error: unknown) => this.log.error({ err: error }, "error while stopping")),
+      );
     }
+  }
+
+  /** One step of the shutdown, which says so while it takes long: a stuck stop names its step. */
+  private stopStep(step: string, run: () => Promise<unknown>): Promise<unknown> {
+    return warnWhileSlow(run(), SHUTDOWN_STEP_WARNING_MS, (waitedMs) =>
+      this.log.warn({ step, waitedMs }, "shutdown step is taking long"),
+    );
   }
 }
 

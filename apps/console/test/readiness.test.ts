@@ -1,7 +1,8 @@
 // The readiness pages end to end in Debian's Chromium: the scorecard with its six items read from
-// the live stack, a review saved, exported as Markdown and PDF and compared with a later one, and
-// "why is this group lagging?" drawing its charts from what the console sampled. Screenshots of
-// these and of the observability, alerts, cost, migration and backfill pages are kept.
+// the live stack; a review saved, exported as Markdown and PDF and compared with a later one;
+// "why is this group lagging?" drawing its charts from what the console sampled; and a backfill test
+// run from the console turning Backfill safety green. Screenshots of these and of the observability,
+// alerts, cost and migration pages are kept.
 import { readFile } from "node:fs/promises";
 import type { Kafka } from "kafkajs";
 import type { Page } from "playwright-core";
@@ -228,6 +229,28 @@ describe("readiness", () => {
     }
     await page.goto(`${stack.consoleUrl}/observability`);
     await page.getByRole("img").first().waitFor();
+    await page.close();
+  });
+
+  it("runs a backfill test from the console and shows the tail's p99 against the bound", async () => {
+    const page = await stack.newPage();
+    await page.goto(`${stack.consoleUrl}/backfill?topic=${topic}`);
+    const form = page.getByRole("form", { name: "Start a backfill test" });
+    await form.getByLabel("Topic to replay").selectOption(topic);
+    await form.getByLabel("Tail p99 bound (ms)").fill("60000");
+    await form.getByLabel("Baseline (s)").fill("2");
+    await form.getByLabel("Replay (s)").fill("3");
+    await form.getByRole("button", { name: "Start backfill test" }).click();
+    await page.getByRole("meter", { name: "Progress of the backfill test" }).waitFor();
+    await page.getByText(/^Passed: during the replay the tail's p99 was/).waitFor({ timeout: 60_000 });
+    await page.getByRole("img", { name: /Tail p99 per second, against the bound/ }).waitFor();
+    await shot(page, "backfill-passed");
+    await page.goto(`${stack.consoleUrl}/scorecard`);
+    // Limits on every broker and a passed test: Backfill safety is green.
+    await page
+      .getByTestId("readiness-status-backfill-safety")
+      .and(page.locator('[data-status="green"]'))
+      .waitFor();
     await page.close();
   });
 });

@@ -179,10 +179,17 @@ export function cleanPoints(points: readonly ChartPoint[]): ChartPoint[] {
 }
 
 /** Positions of every point, the ticks of both axes and one path per series, in viewBox units. */
+export interface LayoutOptions extends Pick<TimeTicksOptions, "utcOffsetMinutes"> {
+  /** A time span the axis covers at least, so that charts stacked on one page share their time axis. */
+  timeRange?: readonly [number, number];
+  /** The axis tops out here while every value is at or below it, e.g. 1 for a ratio. */
+  valueCeiling?: number;
+}
+
 export function layoutChart(
   series: readonly ChartSeries[],
   frame: ChartFrame,
-  options: Pick<TimeTicksOptions, "utcOffsetMinutes"> = {},
+  options: LayoutOptions = {},
 ): ChartLayout {
   const plot = {
     left: frame.margin.left,
@@ -195,10 +202,18 @@ export function layoutChart(
   const values = allPoints.map((point) => point.v);
   const times = allPoints.map((point) => point.t);
   // A loop rather than Math.min(...values): spreading a long series can overflow the call stack.
-  const yTickValues = niceTicks(smallest(values, 0), largest(values, 0), {
-    integers: values.every(Number.isInteger),
-  });
+  const highest = largest(values, 0);
+  const capped = options.valueCeiling !== undefined && highest <= options.valueCeiling;
+  const yTickValues = capped
+    ? niceTicks(smallest(values, 0), options.valueCeiling ?? highest)
+    : niceTicks(smallest(values, 0), highest, { integers: values.every(Number.isInteger) });
   let timeDomain: [number, number] = [smallest(times, 0), largest(times, 0)];
+  if (options.timeRange && allPoints.length > 0) {
+    timeDomain = [
+      Math.min(timeDomain[0], options.timeRange[0]),
+      Math.max(timeDomain[1], options.timeRange[1]),
+    ];
+  }
   // One moment in time has no width; give it a minute so the point sits in the middle.
   if (allPoints.length === 0) timeDomain = [0, minute];
   else if (timeDomain[0] === timeDomain[1])
@@ -218,7 +233,10 @@ export function layoutChart(
     xTicks:
       allPoints.length === 0
         ? []
-        : timeTicks(timeDomain[0], timeDomain[1], { maxCount: maxTimeTicks, ...options }).map((t) => ({
+        : timeTicks(timeDomain[0], timeDomain[1], {
+            maxCount: maxTimeTicks,
+            utcOffsetMinutes: options.utcOffsetMinutes,
+          }).map((t) => ({
             t,
             x: xScale(t),
           })),

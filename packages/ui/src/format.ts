@@ -88,7 +88,7 @@ export function formatByteRate(bytesPerSecond: number): string {
   return `${formatBytes(Math.round(bytesPerSecond))}/s`;
 }
 
-/** A number shortened with k/M/G/T: 950 → "950", 1234 → "1.2k", 56_000 → "56k", 0.25 → "0.3". */
+/** A number shortened with k/M/G/T: 950 → "950", 1234 → "1.2k", 56_000 → "56k", 0.25 → "0.25", 0.012 → "0.012". */
 export function formatCompact(value: number): string {
   if (!Number.isFinite(value)) return placeholder;
   const sign = value < 0 ? "-" : "";
@@ -101,8 +101,10 @@ export function formatCompact(value: number): string {
   return `${sign}${roundForCompact(magnitude)}${decimalPrefixes[prefixIndex]}`;
 }
 
-// One decimal below 100 ("1.2k", "12.5"), none above ("120k"); a trailing ".0" is dropped.
+// Two significant digits below 1 ("0.25", "0.012": chart ticks a twentieth apart stay apart), one
+// decimal below 100 ("1.2k", "12.5"), none above ("120k"); trailing zeros are dropped.
 function roundForCompact(magnitude: number): number {
+  if (magnitude > 0 && magnitude < 1) return Number(magnitude.toPrecision(2));
   return magnitude < 100 ? Math.round(magnitude * 10) / 10 : Math.round(magnitude);
 }
 

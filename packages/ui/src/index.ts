@@ -10,6 +10,7 @@ export {
   type ChartPoint,
   type ChartSeries,
   collectTimes,
+  type LayoutOptions,
   layoutChart,
   linearScale,
   linePath,

@@ -31,6 +31,10 @@ export interface LineChartProps {
   formatTime?: (epochMilliseconds: number) => string;
   /** Shown instead of the chart when no series has a point. */
   empty?: ReactNode;
+  /** Epoch milliseconds the time axis spans at least: charts stacked on one page then line up. */
+  timeRange?: readonly [number, number];
+  /** The value axis tops out here while every value is at or below it, e.g. 1 for a ratio. */
+  valueCeiling?: number;
 }
 
 // The width before the container has been measured (and on the server); after that the viewBox
@@ -73,7 +77,16 @@ function defaultTickFormat(span: number): (epochMilliseconds: number) => string 
   return (t) => formatTimestamp(t).slice(5, 10);
 }
 
-export function LineChart({ label, series, height = 220, formatValue, formatTime, empty }: LineChartProps) {
+export function LineChart({
+  label,
+  series,
+  height = 220,
+  formatValue,
+  formatTime,
+  empty,
+  timeRange,
+  valueCeiling,
+}: LineChartProps) {
   const [activeIndex, setActiveIndex] = useState<number | null>(null);
   const frameRef = useRef<HTMLDivElement>(null);
   const viewBoxWidth = useContainerWidth(frameRef, initialWidth);
@@ -83,8 +96,12 @@ export function LineChart({ label, series, height = 220, formatValue, formatTime
     const firstTime = collectTimes(series)[0] ?? 0;
     // Day ticks on local midnight; the offset of the first point is close enough for a chart.
     const utcOffsetMinutes = -new Date(firstTime).getTimezoneOffset();
-    return layoutChart(series, { width: viewBoxWidth, height, margin }, { utcOffsetMinutes });
-  }, [series, height, viewBoxWidth]);
+    return layoutChart(
+      series,
+      { width: viewBoxWidth, height, margin },
+      { utcOffsetMinutes, timeRange, valueCeiling },
+    );
+  }, [series, height, viewBoxWidth, timeRange, valueCeiling]);
   const times = useMemo(() => collectTimes(series), [series]);
 
   if (layout.empty) {

@@ -181,6 +181,30 @@ describe("layoutChart", () => {
     }
   });
 
+  it("spans a given time range, so that stacked charts share their time axis", () => {
+    const points = [
+      { t: start + 5 * minute, v: 1 },
+      { t: start + 10 * minute, v: 2 },
+    ];
+    const layout = layoutChart([{ name: "a", points }], frame, { timeRange: [start, start + 10 * minute] });
+    expect(layout.timeDomain).toEqual([start, start + 10 * minute]);
+    // Half-way along the 540-unit plot starting at 50: the data begins in the middle, not at the edge.
+    expect(layout.series[0]?.points[0]?.x).toBe(320);
+  });
+
+  it("tops a ratio's axis out at its ceiling instead of padding past it", () => {
+    const ratio = [
+      { t: start, v: 1 },
+      { t: start + minute, v: 1 },
+    ];
+    expect(layoutChart([{ name: "hits", points: ratio }], frame).yTicks.at(-1)?.value).toBe(2);
+    const capped = layoutChart([{ name: "hits", points: ratio }], frame, { valueCeiling: 1 });
+    expect(capped.yTicks.map((tick) => tick.value)).toEqual([0, 0.5, 1]);
+    // A value above the ceiling keeps the axis honest.
+    const above = layoutChart([{ name: "a", points: [{ t: start, v: 3 }] }], frame, { valueCeiling: 1 });
+    expect(above.yTicks.at(-1)?.value).toBeGreaterThanOrEqual(3);
+  });
+
   it("centres a single point in time", () => {
     const layout = layoutChart([{ name: "a", points: [{ t: start, v: 7 }] }], frame);
     // 7 on a 0–8 axis: seven eighths of the way up the 160-unit plot from its bottom at 170.

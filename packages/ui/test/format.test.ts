@@ -101,6 +101,13 @@ describe("formatRate and formatCompact", () => {
     expect(formatCompact(999_600)).toBe("1M");
     expect(formatCompact(-1500)).toBe("-1.5k");
   });
+
+  it("keeps two significant digits below 1, so ticks a twentieth apart read differently", () => {
+    expect([0.05, 0.1, 0.15, 0.2].map(formatCompact)).toEqual(["0.05", "0.1", "0.15", "0.2"]);
+    expect(formatCompact(0.01234)).toBe("0.012");
+    expect(formatRate(0.25, "errors")).toBe("0.25 errors/s");
+    expect(formatCompact(0.999)).toBe("1");
+  });
 });
 
 describe("formatTimestamp", () => {

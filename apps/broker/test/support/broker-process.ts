@@ -9,6 +9,8 @@ import pg from "pg";
 
 const brokerDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const mainScript = path.join(brokerDir, "dist", "main.js");
+/** Longer than any clean shutdown takes here, shorter than the tests' hook timeout. */
+const STOP_TIMEOUT_MS = 60_000;
 
 /** The broker reads DATABASE_URL too: tests choose the database explicitly. */
 function withoutDatabaseUrl(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -174,11 +176,27 @@ export class BrokerProcess {
     if (this.child?.pid) process.kill(this.child.pid, "SIGCONT");
   }
 
-  /** SIGTERM and wait for a clean exit; returns the exit code. */
+  /**
+   * SIGTERM and wait for a clean exit; returns the exit code. A broker that has not exited after
+   * STOP_TIMEOUT_MS is killed, and the error carries the end of its log, which names the shutdown
+   * step it was stuck in.
+   */
   async stop(): Promise<number | null> {
     if (!this.running) return this.child?.exitCode ?? null;
     this.child?.kill("SIGTERM");
-    await this.waitExit();
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<"stuck">((resolve) => {
+      timer = setTimeout(() => resolve("stuck"), STOP_TIMEOUT_MS);
+    });
+    const outcome = await Promise.race([this.waitExit(), stuck]);
+    clearTimeout(timer);
+    if (outcome === "stuck") {
+      await this.kill();
+      const tail = this.logs().split("\n").slice(-60).join("\n");
+      throw new Error(
+        `the broker did not stop within ${STOP_TIMEOUT_MS} ms of SIGTERM; the end of its log:\n${tail}`,
+      );
+    }
     return this.child?.exitCode ?? null;
   }
 

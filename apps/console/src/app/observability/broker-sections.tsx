@@ -105,6 +105,7 @@ export function CachesAndWalSection({ chartWindow, refreshMs, empty }: ChartSect
           title: "Cache hit ratio",
           series: data.hitRatio,
           formatValue: formatShare,
+          valueCeiling: 1,
           hint: "Log cache: reads of stored offsets it still held. Block cache: block reads answered from memory.",
         },
         { title: "Cache memory", series: data.cacheBytes, formatValue: bytes },

@@ -28,6 +28,8 @@ export interface ChartSpec {
   hint?: ReactNode;
   /** Instead of the page's empty-state text, e.g. for errors, where none is good news. */
   empty?: string;
+  /** Where the value axis tops out, e.g. 1 for a ratio. */
+  valueCeiling?: number;
 }
 
 export interface ChartSectionProps<T> {
@@ -57,6 +59,7 @@ export function ChartSection<T>({ title, query, loading, empty, charts, header }
                     series={toChartSeries(chart.series)}
                     formatValue={chart.formatValue}
                     empty={chart.empty ?? empty}
+                    valueCeiling={chart.valueCeiling}
                     height={180}
                   />
                   {chart.hint && <p className={styles.chartHint}>{chart.hint}</p>}

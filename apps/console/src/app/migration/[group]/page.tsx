@@ -58,12 +58,14 @@ function RunbookView({ detail, clusters }: { detail: Detail; clusters: readonly 
         />
         <Stat
           label="Engine"
-          value={detail.engine ? engineLabel(detail.engine) : "undocumented"}
+          value={detail.engine ? engineLabel(detail.engine) : "—"}
           hint={
             detail.consumers.length > 0 ? (
               [...new Set(detail.consumers.map((consumer) => consumer.name))].join(", ")
             ) : (
-              <Link href="/ownership">Document the consumer</Link>
+              <>
+                not documented: <Link href="/ownership">document the consumer</Link>
+              </>
             )
           }
         />

@@ -1,7 +1,8 @@
 "use client";
 // The "why is this group lagging?" charts: the group's lag, its input and output, how its topics are
 // read, and the leading brokers' and object store's latency and errors, stacked on the same bucket
-// times from the group's first lag sample, each heading marked with whether its signals moved.
+// times from the group's first lag sample to the last bucket (one time axis for all), each heading
+// marked with whether its signals moved.
 import {
   Badge,
   type ChartPoint,
@@ -63,7 +64,15 @@ interface ChartSpec {
   formatValue: (value: number) => string;
 }
 
-function SignalChart({ spec, movements }: { spec: ChartSpec; movements: readonly Movement[] }) {
+function SignalChart({
+  spec,
+  movements,
+  timeRange,
+}: {
+  spec: ChartSpec;
+  movements: readonly Movement[];
+  timeRange: readonly [number, number];
+}) {
   const relevant = movements.filter((entry) => spec.signals.includes(entry.signal));
   const moved = relevant.filter((entry) => entry.direction === "up" || entry.direction === "down");
   return (
@@ -74,6 +83,7 @@ function SignalChart({ spec, movements }: { spec: ChartSpec; movements: readonly
         formatValue={spec.formatValue}
         empty={EMPTY}
         height={160}
+        timeRange={timeRange}
       />
       {moved.length > 0 && <p className="sb-muted">{moved.map((entry) => entry.sentence).join("; ")}.</p>}
     </Section>
@@ -86,6 +96,8 @@ export function SignalCharts({ explanation }: { explanation: Explanation }) {
   const { signals, diagnosis } = explanation;
   // Every chart starts where the group's lag samples start, so the stack reads as one time axis.
   const from = diagnosis.analysedFrom ?? explanation.window.from;
+  // …and spans the same stretch even where a signal's samples start later or end earlier.
+  const timeRange: [number, number] = [from, signals.times.at(-1) ?? explanation.window.to];
   const line = (name: string, values: Values): ChartSeries => ({
     name,
     points: pointsOf(signals.times, values, from),
@@ -159,7 +171,7 @@ export function SignalCharts({ explanation }: { explanation: Explanation }) {
   return (
     <>
       {specs.map((spec) => (
-        <SignalChart key={spec.title} spec={spec} movements={diagnosis.movements} />
+        <SignalChart key={spec.title} spec={spec} movements={diagnosis.movements} timeRange={timeRange} />
       ))}
     </>
   );
