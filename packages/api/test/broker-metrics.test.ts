@@ -62,9 +62,11 @@ streambed_block_cache_hits_total 0
 streambed_block_cache_misses_total 0
 # TYPE streambed_topic_bytes_in_total counter
 streambed_topic_bytes_in_total{topic="orders"} ${values.ordersBytesIn}
+streambed_topic_bytes_in_total{topic="archive"} 7000
 # TYPE streambed_topic_read_bytes_total counter
 streambed_topic_read_bytes_total{topic="orders",path="tail"} ${values.ordersTailReads}
 streambed_topic_read_bytes_total{topic="orders",path="catch_up"} 0
+streambed_topic_read_bytes_total{topic="archive",path="tail"} 300
 # TYPE streambed_upload_pending_bytes gauge
 streambed_upload_pending_bytes ${values.pending}
 # TYPE streambed_connections_open gauge
@@ -235,6 +237,17 @@ describe("brokerMetricFigures", () => {
     expect(figure(figures, "topic_read_bytes_per_s", "orders|tail")).toBe(200);
     expect(figure(figures, "topic_read_bytes_per_s", "orders|catch_up")).toBe(0);
     expect(figure(figures, "wal_pending_bytes")).toBe(0);
+  });
+
+  it("writes per-topic figures only for topics the broker served in the interval", () => {
+    const figures = brokerMetricFigures(scrape(1_000_000, FIRST), scrape(1_010_000, SECOND));
+    // "archive" moved no byte between the scrapes: no rows, where "orders" has all of its own.
+    expect(figures.filter((entry) => entry.series.startsWith("archive"))).toEqual([]);
+    expect(figures.filter((entry) => entry.series.startsWith("orders")).map((entry) => entry.series)).toEqual([
+      "orders|tail",
+      "orders|catch_up",
+      "orders",
+    ]);
   });
 
   it("counts everything after a broker restart as new, not as a negative rate", () => {

@@ -279,13 +279,33 @@ export function brokerMetricFigures(
   percentile("catch_up_wait_p99_ms", 0.99, "streambed_catch_up_wait_duration_seconds", whole);
 
   perSecond("read_bytes_per_s", "streambed_log_read_bytes_total", byLabel("path"));
-  perSecond("topic_read_bytes_per_s", "streambed_topic_read_bytes_total", (labels) =>
-    labels.topic === undefined || labels.path === undefined ? undefined : `${labels.topic}|${labels.path}`,
-  );
+
+  // Per topic, only the topics this broker served in the interval: a cluster with thousands of
+  // mostly idle topics would otherwise write thousands of zero rows every round. A topic without
+  // rows in a round reads as "no samples", not as a measured zero.
   const topic = byLabel("topic");
-  perSecond("topic_bytes_in_per_s", "streambed_topic_bytes_in_total", topic);
-  perSecond("topic_bytes_out_per_s", "streambed_topic_bytes_out_total", topic);
-  perSecond("topic_records_in_per_s", "streambed_topic_records_in_total", topic);
+  const topicFigures: [BrokerMetricName, Map<string, number>][] = [
+    [
+      "topic_read_bytes_per_s",
+      deltas("streambed_topic_read_bytes_total", (labels) =>
+        labels.topic === undefined || labels.path === undefined
+          ? undefined
+          : `${labels.topic}|${labels.path}`,
+      ),
+    ],
+    ["topic_bytes_in_per_s", deltas("streambed_topic_bytes_in_total", topic)],
+    ["topic_bytes_out_per_s", deltas("streambed_topic_bytes_out_total", topic)],
+    ["topic_records_in_per_s", deltas("streambed_topic_records_in_total", topic)],
+  ];
+  const active = new Set<string>();
+  for (const [, byTopic] of topicFigures) {
+    for (const [series, delta] of byTopic) if (delta > 0) active.add(series.split("|")[0] ?? series);
+  }
+  for (const [metric, byTopic] of topicFigures) {
+    for (const [series, delta] of byTopic) {
+      if (active.has(series.split("|")[0] ?? series)) add(metric, series, delta / seconds);
+    }
+  }
   return figures;
 }
 
