@@ -12,6 +12,52 @@ const CONFIG_SET = 0;
 const CONFIG_DELETE = 1;
 /** FindCoordinator key type for consumer groups. */
 const GROUP_KEY = 0;
+/** ListOffsets' special timestamps, and the isolation that sees the high watermark. */
+const EARLIEST_TIMESTAMP = -2n;
+const LATEST_TIMESTAMP = -1n;
+const READ_UNCOMMITTED = 0;
+
+export interface PartitionBounds {
+  partition: number;
+  /** The log start offset. */
+  low: bigint;
+  /** The high watermark. */
+  high: bigint;
+}
+
+/** One ListOffsets request for many partitions of one leader; offsets by "topic/partition", errors left out. */
+async function listOffsets(
+  connection: KafkaConnection,
+  partitions: readonly { topic: string; partition: number }[],
+  timestamp: bigint,
+): Promise<Map<string, bigint>> {
+  const byTopic = new Map<string, number[]>();
+  for (const { topic, partition } of partitions) {
+    const indexes = byTopic.get(topic) ?? [];
+    indexes.push(partition);
+    byTopic.set(topic, indexes);
+  }
+  const response = await connection.request(ApiKey.ListOffsets, connection.version(ApiKey.ListOffsets, 1), {
+    replicaId: -1,
+    isolationLevel: READ_UNCOMMITTED,
+    topics: [...byTopic].map(([name, indexes]) => ({
+      name,
+      partitions: indexes.map((partitionIndex) => ({
+        partitionIndex,
+        currentLeaderEpoch: -1,
+        timestamp,
+        maxNumOffsets: 1,
+      })),
+    })),
+    timeoutMs: 10_000,
+  });
+  const offsets = new Map<string, bigint>();
+  for (const topic of response.topics)
+    for (const partition of topic.partitions)
+      if (partition.errorCode === 0)
+        offsets.set(`${topic.name}/${partition.partitionIndex}`, partition.offset);
+  return offsets;
+}
 
 /** Why a broker refuses an offset commit from outside the group, in words an operator can act on. */
 const COMMIT_HINTS: Record<string, string> = {
@@ -171,6 +217,65 @@ export class AdminRequests {
       },
       [coordinator],
     );
+  }
+
+  /**
+   * Every partition's log start offset and high watermark for many topics at once: one Metadata
+   * request, then per leader two ListOffsets requests (earliest, latest) for all its partitions.
+   * Topics the cluster does not know, and partitions without a leader, are left out.
+   */
+  async logBounds(topics: readonly string[]): Promise<Map<string, PartitionBounds[]>> {
+    const result = new Map<string, PartitionBounds[]>();
+    if (topics.length === 0) return result;
+    const leaders = await this.withConnection(async (connection) => {
+      const response = await connection.request(ApiKey.Metadata, connection.version(ApiKey.Metadata, 1), {
+        topics: topics.map((name) => ({ name, topicId: "00000000-0000-0000-0000-000000000000" })),
+        allowAutoTopicCreation: false,
+        includeClusterAuthorizedOperations: false,
+        includeTopicAuthorizedOperations: false,
+      });
+      const addresses = new Map(
+        response.brokers.map((broker) => [broker.nodeId, `${broker.host}:${broker.port}`]),
+      );
+      const byLeader = new Map<string, { topic: string; partition: number }[]>();
+      for (const topic of response.topics) {
+        if (topic.errorCode !== 0 || topic.name === null) continue;
+        for (const partition of topic.partitions) {
+          const address = addresses.get(partition.leaderId);
+          if (partition.errorCode !== 0 || address === undefined) continue;
+          const led = byLeader.get(address) ?? [];
+          led.push({ topic: topic.name, partition: partition.partitionIndex });
+          byLeader.set(address, led);
+        }
+      }
+      return byLeader;
+    });
+    await Promise.all(
+      [...leaders].map(([address, partitions]) =>
+        this.withConnection(
+          async (connection) => {
+            // Two requests: ListOffsets answers INVALID_REQUEST to a partition listed twice in one request.
+            const [earliest, latest] = await Promise.all(
+              [EARLIEST_TIMESTAMP, LATEST_TIMESTAMP].map((timestamp) =>
+                listOffsets(connection, partitions, timestamp),
+              ),
+            );
+            for (const { topic, partition } of partitions) {
+              const key = `${topic}/${partition}`;
+              const low = earliest?.get(key);
+              const high = latest?.get(key);
+              if (low === undefined || high === undefined) continue;
+              const bounds = result.get(topic) ?? [];
+              bounds.push({ partition, low, high });
+              result.set(topic, bounds);
+            }
+          },
+          [address],
+        ),
+      ),
+    );
+    for (const bounds of result.values()) bounds.sort((a, b) => a.partition - b.partition);
+    return result;
   }
 
   /** Runs `call` on a connection to the first bootstrap broker that answers, closed afterwards. */
