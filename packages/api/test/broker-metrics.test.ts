@@ -243,11 +243,9 @@ describe("brokerMetricFigures", () => {
     const figures = brokerMetricFigures(scrape(1_000_000, FIRST), scrape(1_010_000, SECOND));
     // "archive" moved no byte between the scrapes: no rows, where "orders" has all of its own.
     expect(figures.filter((entry) => entry.series.startsWith("archive"))).toEqual([]);
-    expect(figures.filter((entry) => entry.series.startsWith("orders")).map((entry) => entry.series)).toEqual([
-      "orders|tail",
-      "orders|catch_up",
-      "orders",
-    ]);
+    expect(figures.filter((entry) => entry.series.startsWith("orders")).map((entry) => entry.series)).toEqual(
+      ["orders|tail", "orders|catch_up", "orders"],
+    );
   });
 
   it("counts everything after a broker restart as new, not as a negative rate", () => {
