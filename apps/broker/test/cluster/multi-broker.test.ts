@@ -3,7 +3,7 @@
 // move, reassignment copies no data, a paused (zombie) leader's late writes are refused, and S3
 // faults slow writes down without losing them.
 import { ApiKey, decodeResponse, ErrorCode } from "@streambed/protocol";
-import type { Kafka } from "kafkajs";
+import { type Kafka, logLevel } from "kafkajs";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildBatch } from "../log/record-batch-builder.js";
@@ -434,7 +434,19 @@ describe("three brokers over one bucket and one PostgreSQL", () => {
     await producer.disconnect();
     const zombieId = (await cluster.leaders(topic)).get(0)!;
     const zombie = cluster.broker(zombieId);
-    const others = cluster.kafka("others", [zombieId]);
+    // A request that reaches the frozen broker would wait kafkajs's 30 s request timeout, retried
+    // for minutes: 5 s lets the client move on. Its log is printed when the new leader is slow.
+    const clientLog: string[] = [];
+    const others = cluster.kafka("others", [zombieId], {
+      requestTimeout: 5000,
+      logLevel: logLevel.INFO,
+      logCreator:
+        () =>
+        ({ namespace, label, log }) => {
+          const { message, timestamp: _timestamp, logger: _logger, ...fields } = log;
+          clientLog.push(`${label} ${namespace} ${message} ${JSON.stringify(fields)}`);
+        },
+    });
     const raw = await RawClient.connect(zombie.port);
     zombie.pause();
     try {
@@ -464,7 +476,13 @@ describe("three brokers over one bucket and one PostgreSQL", () => {
       step("the partition moved (stored leader changed)");
       const successor = others.producer({ retry: { retries: 20, maxRetryTime: 2000 } });
       await successor.connect();
-      await successor.send({ topic, acks: -1, messages: [{ value: "after" }] });
+      const sentAt = Date.now();
+      try {
+        await successor.send({ topic, acks: -1, messages: [{ value: "after" }] });
+      } finally {
+        if (Date.now() - sentAt > 10_000)
+          console.info(`zombie: the successor's client log:\n${clientLog.join("\n")}`);
+      }
       await successor.disconnect();
       step("the new leader acknowledged a write");
       zombie.resume();

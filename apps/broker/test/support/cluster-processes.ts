@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import { ApiKey, ZERO_UUID } from "@streambed/protocol";
-import { Kafka, logLevel } from "kafkajs";
+import { Kafka, type KafkaConfig, logLevel } from "kafkajs";
 import pg from "pg";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../src/storage/objects/embedded-s3.js";
 import { BrokerProcess, createTestDatabase } from "./broker-process.js";
@@ -77,12 +77,13 @@ export class ClusterProcesses {
       .map((broker) => broker.bootstrap);
   }
 
-  kafka(clientId = "cluster-test", exclude: number[] = []): Kafka {
+  kafka(clientId = "cluster-test", exclude: number[] = [], config: Partial<KafkaConfig> = {}): Kafka {
     return new Kafka({
       clientId,
       brokers: this.bootstrap(exclude),
       logLevel: logLevel.NOTHING,
       retry: { initialRetryTime: 100, retries: 12, maxRetryTime: 2000 },
+      ...config,
     });
   }
 
