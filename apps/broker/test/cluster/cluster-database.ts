@@ -2,10 +2,10 @@
 // arrange topics and brokers; cleanup() closes the stores and drops the database.
 import { randomUUID } from "node:crypto";
 import { migrate } from "@streambed/db";
-import pg from "pg";
+import type pg from "pg";
 import { ClusterStore } from "../../src/cluster/cluster-store.js";
 import { PostgresMetadataStore } from "../../src/metadata/postgres-metadata-store.js";
-import { createTestDatabase } from "../support/broker-process.js";
+import { createTestDatabase, dropTestDatabase, queryDatabase } from "../support/broker-process.js";
 
 /** Long enough that a broker registered with it stays live for the whole test without heartbeats. */
 export const LONG_LEASE_MS = 600_000;
@@ -63,27 +63,13 @@ export async function clusterDatabase(): Promise<ClusterDatabase> {
       });
       return brokerEpoch;
     },
-    async query(sql, values) {
-      const client = new pg.Client({ connectionString: databaseUrl });
-      await client.connect();
-      try {
-        return (await client.query(sql, values)).rows;
-      } finally {
-        await client.end();
-      }
+    query<Row extends pg.QueryResultRow>(sql: string, values?: unknown[]) {
+      return queryDatabase<Row>(databaseUrl, sql, values);
     },
     async cleanup() {
       for (const opened of stores) await opened.close();
       await metadata.close();
-      const adminUrl = process.env.STREAMBED_TEST_DATABASE_URL;
-      if (!adminUrl) return;
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      try {
-        await admin.query(`DROP DATABASE IF EXISTS "${new URL(databaseUrl).pathname.slice(1)}" WITH (FORCE)`);
-      } finally {
-        await admin.end();
-      }
+      await dropTestDatabase(databaseUrl);
     },
   };
 }

@@ -2,14 +2,14 @@
 // own Prisma client, its routes on an HttpServer on a free loopback port, and a small HTTP client.
 // cleanup() closes everything and drops the database.
 import { createPrismaClient, migrate, type PrismaClient } from "@streambed/db";
-import pg from "pg";
+import type pg from "pg";
 import pino from "pino";
 import { HttpServer } from "../../src/http/http-server.js";
 import { openRegistryAccess, type RegistryAccess } from "../../src/schemas/registry-access.js";
 import { REGISTRY_CONTENT_TYPE, registerRegistryRoutes } from "../../src/schemas/registry-routes.js";
 import { RegistryStore } from "../../src/schemas/registry-store.js";
 import { SchemaRegistry } from "../../src/schemas/schema-registry.js";
-import { createTestDatabase } from "../support/broker-process.js";
+import { createTestDatabase, dropTestDatabase, queryDatabase } from "../support/broker-process.js";
 
 export interface RegistryResponse {
   status: number;
@@ -104,26 +104,12 @@ export async function registryFixture(access: RegistryAccess = openRegistryAcces
       served.push(peer);
       return peer.client;
     },
-    async query(sql, values) {
-      const client = new pg.Client({ connectionString: databaseUrl });
-      await client.connect();
-      try {
-        return (await client.query(sql, values)).rows;
-      } finally {
-        await client.end();
-      }
+    query<Row extends pg.QueryResultRow>(sql: string, values?: unknown[]) {
+      return queryDatabase<Row>(databaseUrl, sql, values);
     },
     async cleanup() {
       for (const each of served) await each.close();
-      const adminUrl = process.env.STREAMBED_TEST_DATABASE_URL;
-      if (!adminUrl) return;
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      try {
-        await admin.query(`DROP DATABASE IF EXISTS "${new URL(databaseUrl).pathname.slice(1)}" WITH (FORCE)`);
-      } finally {
-        await admin.end();
-      }
+      await dropTestDatabase(databaseUrl);
     },
   };
 }

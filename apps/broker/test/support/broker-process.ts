@@ -47,6 +47,34 @@ export async function createTestDatabase(prefix = "broker"): Promise<string> {
   return url.toString();
 }
 
+/** Drops a database made by createTestDatabase, its open sessions too. */
+export async function dropTestDatabase(databaseUrl: string): Promise<void> {
+  const adminUrl = process.env.STREAMBED_TEST_DATABASE_URL;
+  if (!adminUrl) return;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${new URL(databaseUrl).pathname.slice(1)}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** One query on a connection of its own: a test reading what the brokers stored. */
+export async function queryDatabase<Row extends pg.QueryResultRow = pg.QueryResultRow>(
+  databaseUrl: string,
+  sql: string,
+  values?: unknown[],
+): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<Row>(sql, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 export interface BrokerProcessOptions {
   dataDir?: string;
   /** A PostgreSQL URL, or "embedded" to let the broker start its own under the data directory. */
