@@ -474,6 +474,28 @@ describe("three brokers over one bucket and one PostgreSQL", () => {
         50,
       );
       step("the partition moved (stored leader changed)");
+      // Every other broker's Metadata names the new leader before the successor asks one of them:
+      // kafkajs keeps sending to the leader it was told about while its requests time out, so a
+      // view one poll behind would send it to the frozen broker for good.
+      const survivors = [1, 2, 3].filter((id) => id !== zombieId);
+      const successorLeader = await eventually(
+        async () => {
+          const named = await Promise.all(
+            survivors.map(async (id) =>
+              (await cluster.leaders(topic, [zombieId, ...survivors.filter((other) => other !== id)])).get(0),
+            ),
+          );
+          const [first] = named;
+          return first !== undefined && first > 0 && first !== zombieId && named.every((id) => id === first)
+            ? first
+            : undefined;
+        },
+        30_000,
+        50,
+      );
+      step(
+        `every other broker names broker ${successorLeader} (port ${cluster.broker(successorLeader).port}) as leader; the frozen broker ${zombieId} is on port ${zombie.port};`,
+      );
       const successor = others.producer({ retry: { retries: 20, maxRetryTime: 2000 } });
       await successor.connect();
       const sentAt = Date.now();
